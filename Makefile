@@ -1,0 +1,46 @@
+# The two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest bench-api requirements permissions-doc clean
+
+$(STAMP): requirements/dev.txt pyproject.toml
+	@scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/courzly run
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench-api: $(STAMP)
+	@scripts/ensure-packages.sh wrk
+	$(BIN)/python bench/api.py
+
+# Recompile pinned requirements after changing pyproject.toml (no index URLs recorded).
+requirements: $(STAMP)
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
+		--allow-unsafe -o requirements/main.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
+		--allow-unsafe --extra dev -o requirements/dev.txt pyproject.toml
+
+permissions-doc: $(STAMP)
+	$(BIN)/courzly permissions-doc
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from app.core.errors import Unauthorized
+
+
+class InvalidCredentials(Unauthorized):
+    error = "invalid_credentials"
+    default_detail = "Wrong e-mail or password."
+
+
+class InvalidRefreshToken(Unauthorized):
+    error = "invalid_refresh_token"
+    default_detail = "The refresh token is not valid; sign in again."
+
+
+class RefreshTokenReused(InvalidRefreshToken):
+    """A rotated token came back: someone else may hold it, so the whole family is revoked."""
+
+    keeps_changes = True
+    default_detail = "This refresh token was already used; every session of this sign-in ended."

@@ -1,0 +1,239 @@
+"""The `courzly` command: run the stack, the worker, migrations and admin chores."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from app import migrate
+from app.config import ConfigError, Settings, get_settings, validate_for_startup
+from app.core.embedded import EmbeddedServices
+from app.core.logging import configure_logging
+
+cli = typer.Typer(
+    help="Courzly: AI-assisted course creation with human review.", no_args_is_help=True
+)
+DEFAULT_ADMIN_EMAIL = "admin@courzly.local"
+
+
+def _settings() -> Settings:
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+        validate_for_startup(settings)
+    except (ValidationError, ConfigError) as exc:
+        typer.secho(f"Configuration error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+    return settings
+
+
+@contextmanager
+def _services(settings: Settings) -> Iterator[Settings]:
+    """Real servers when configured, else embedded ones under the data directory."""
+    embedded = EmbeddedServices(settings.data_dir)
+    try:
+        if settings.database_url is None:
+            os.environ["DATABASE_URL"] = embedded.start_postgres()
+        if settings.redis_url is None:
+            os.environ["REDIS_URL"] = embedded.start_redis()
+        yield _settings()
+    finally:
+        embedded.stop()
+
+
+async def _ensure_admin(settings: Settings) -> tuple[str, str | None]:
+    from app.core.db import create_engine, session_factory
+    from app.users import service as users
+
+    assert settings.database_url is not None
+    engine = create_engine(settings.database_url.get_secret_value(), pool_size=1)
+    try:
+        async with session_factory(engine)() as session:
+            if await users.any_admin(session):
+                return "", None
+            email = settings.admin_email or DEFAULT_ADMIN_EMAIL
+            given = settings.admin_password.get_secret_value() if settings.admin_password else None
+            password = given or secrets.token_urlsafe(18)
+            await users.ensure_admin(session, email, password)
+            await session.commit()
+            return email, None if given else password
+    finally:
+        await engine.dispose()
+
+
+def _announce_admin(email: str, generated_password: str | None) -> None:
+    if not email:
+        return
+    # Printed to the terminal once, deliberately not logged: logs travel further.
+    typer.secho(f"\nCreated the first admin account: {email}", fg="green", err=True)
+    if generated_password:
+        typer.secho(f"Password (shown only now): {generated_password}\n", fg="yellow", err=True)
+
+
+@cli.command()
+def run(
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    worker: Annotated[bool, typer.Option(help="Also start a job worker")] = True,
+) -> None:
+    """Start the API (and a worker), with embedded PostgreSQL and Redis if none are set."""
+    import uvicorn
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    with _services(settings) as live:
+        assert live.database_url is not None
+        migrate.upgrade(live.database_url.get_secret_value())
+        _announce_admin(*asyncio.run(_ensure_admin(live)))
+        worker_process = None
+        if worker:
+            worker_process = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
+        try:
+            uvicorn.run(
+                "app.main:create_app",
+                factory=True,
+                host=host or live.host,
+                port=port or live.port,
+                workers=live.api_processes if live.api_processes > 1 else None,
+                log_config=None,
+                proxy_headers=False,
+            )
+        finally:
+            if worker_process is not None:
+                worker_process.terminate()
+                worker_process.wait(timeout=15)
+
+
+@cli.command("worker")
+def worker_command() -> None:
+    """Run a job worker (needs DATABASE_URL and REDIS_URL, as `courzly run` sets them)."""
+    from app import worker
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    if settings.database_url is None or settings.redis_url is None:
+        typer.secho("The worker needs DATABASE_URL and REDIS_URL.", fg="red", err=True)
+        raise typer.Exit(2)
+    asyncio.run(worker.serve(settings))
+
+
+@cli.command("migrate")
+def migrate_command(
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
+    down: Annotated[bool, typer.Option("--down", help="Downgrade to the revision")] = False,
+) -> None:
+    """Apply (or with --down, revert) database migrations."""
+    with _services(_settings()) as live:
+        assert live.database_url is not None
+        url = live.database_url.get_secret_value()
+        (migrate.downgrade if down else migrate.upgrade)(url, revision)
+    typer.echo(f"Database at revision {revision}.")
+
+
+@cli.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create an admin account (an existing account is left unchanged)."""
+    from app.core.db import create_engine, session_factory
+    from app.users import service as users
+
+    async def create(url: str) -> bool:
+        engine = create_engine(url, pool_size=1)
+        try:
+            async with session_factory(engine)() as session:
+                _, created = await users.ensure_admin(session, email, password)
+                await session.commit()
+                return created
+        finally:
+            await engine.dispose()
+
+    with _services(_settings()) as live:
+        assert live.database_url is not None
+        try:
+            created = asyncio.run(create(live.database_url.get_secret_value()))
+        except ValidationError as exc:
+            problems = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors())
+            typer.secho(f"Not created: {problems}", fg="red", err=True)
+            raise typer.Exit(2) from exc
+    typer.echo(f"Admin {email} created." if created else f"{email} already exists; unchanged.")
+
+
+@cli.command("check-config")
+def check_config() -> None:
+    """Validate settings and reach PostgreSQL and Redis; exit 1 on any problem."""
+    from app.core.db import create_engine
+    from app.core.redis import create_redis
+
+    settings = _settings()
+
+    async def reach() -> list[str]:
+        problems = []
+        if settings.database_url is not None:
+            engine = create_engine(settings.database_url.get_secret_value(), pool_size=1)
+            try:
+                async with engine.connect():
+                    pass
+            except Exception as exc:  # report, don't crash: this command is a diagnosis
+                problems.append(f"PostgreSQL unreachable: {type(exc).__name__}")
+            finally:
+                await engine.dispose()
+        if settings.redis_url is not None:
+            redis = create_redis(settings.redis_url.get_secret_value())
+            try:
+                await redis.ping()
+            except Exception as exc:
+                problems.append(f"Redis unreachable: {type(exc).__name__}")
+            finally:
+                await redis.aclose()
+        return problems
+
+    problems = asyncio.run(reach())
+    for problem in problems:
+        typer.secho(problem, fg="red", err=True)
+    if problems:
+        raise typer.Exit(1)
+    embedded = [
+        n
+        for n, v in (("DATABASE_URL", settings.database_url), ("REDIS_URL", settings.redis_url))
+        if v is None
+    ]
+    note = f" ({', '.join(embedded)} unset: embedded services)" if embedded else ""
+    typer.echo(f"Configuration OK for {settings.environment.value}{note}.")
+
+
+@cli.command("permissions-doc")
+def permissions_doc(
+    check: Annotated[bool, typer.Option(help="Fail if the file is out of date")] = False,
+) -> None:
+    """Write docs/permissions.md from the permission matrix and the routes."""
+    from app.core.permissions_doc import render
+
+    path = Path(migrate.ROOT / "docs" / "permissions.md")
+    text = render()
+    if check:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            typer.secho(f"{path} is out of date: run `courzly permissions-doc`", fg="red", err=True)
+            raise typer.Exit(1)
+        return
+    path.write_text(text, encoding="utf-8")
+    typer.echo(f"Wrote {path}")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Settings, all read from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_ENTROPY_BITS = 128
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigError(Exception):
+    """Settings that make it unsafe or impossible to start."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Field(Environment.DEVELOPMENT, alias="COURZLY_ENV")
+    data_dir: Path = Field(Path(".courzly"), alias="COURZLY_DATA_DIR")
+    host: str = Field("127.0.0.1", alias="COURZLY_HOST")
+    port: int = Field(8000, alias="COURZLY_PORT", ge=1, le=65535)
+    api_processes: int = Field(1, alias="COURZLY_API_PROCESSES", ge=1, le=64)
+    log_level: str = Field("INFO", alias="LOG_LEVEL")
+    security_log_file: Path | None = Field(None, alias="SECURITY_LOG_FILE")
+
+    database_url: SecretStr | None = Field(None, alias="DATABASE_URL")
+    database_pool_size: int = Field(10, alias="DATABASE_POOL_SIZE", ge=1, le=200)
+    redis_url: SecretStr | None = Field(None, alias="REDIS_URL")
+    redis_key_prefix: str = Field("courzly:", alias="REDIS_KEY_PREFIX")
+
+    jwt_secret: SecretStr | None = Field(None, alias="JWT_SECRET")
+    access_token_ttl_seconds: int = Field(900, alias="ACCESS_TOKEN_TTL_SECONDS", ge=60, le=86400)
+    refresh_token_ttl_seconds: int = Field(
+        14 * 86400, alias="REFRESH_TOKEN_TTL_SECONDS", ge=300, le=90 * 86400
+    )
+
+    login_max_failures_per_account: int = Field(5, alias="LOGIN_MAX_FAILURES_PER_ACCOUNT", ge=1)
+    login_max_failures_per_ip: int = Field(20, alias="LOGIN_MAX_FAILURES_PER_IP", ge=1)
+    login_failure_window_seconds: int = Field(900, alias="LOGIN_FAILURE_WINDOW_SECONDS", ge=1)
+    login_lockout_seconds: int = Field(900, alias="LOGIN_LOCKOUT_SECONDS", ge=1)
+
+    max_request_body_bytes: int = Field(1_048_576, alias="MAX_REQUEST_BODY_BYTES", ge=1024)
+    trusted_proxies: str = Field("127.0.0.1,::1", alias="TRUSTED_PROXIES")
+
+    admin_email: str | None = Field(None, alias="COURZLY_ADMIN_EMAIL")
+    admin_password: SecretStr | None = Field(None, alias="COURZLY_ADMIN_PASSWORD")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def trusted_proxy_set(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
+    @property
+    def resolved_security_log_file(self) -> Path:
+        return self.security_log_file or self.data_dir / "security.log"
+
+    def jwt_secret_value(self) -> str:
+        if self.jwt_secret is None:
+            raise ConfigError("JWT_SECRET is not set")
+        return self.jwt_secret.get_secret_value()
+
+
+def secret_problem(secret: str | None) -> str | None:
+    """Why a JWT secret is too weak to sign tokens in production, or None when it is fine."""
+    if not secret:
+        return "JWT_SECRET is missing"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters"
+    counts = Counter(secret)
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    if per_char * len(secret) < MIN_SECRET_ENTROPY_BITS or len(counts) < 10:
+        return "JWT_SECRET looks guessable; generate one with `openssl rand -base64 48`"
+    return None
+
+
+def validate_for_startup(settings: Settings) -> None:
+    """Refuse to start when production settings are unsafe."""
+    if not settings.is_production:
+        return
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    problem = secret_problem(secret)
+    if problem:
+        raise ConfigError(problem)
+    if settings.database_url is None or settings.redis_url is None:
+        raise ConfigError("production needs DATABASE_URL and REDIS_URL (no embedded services)")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,31 @@
+"""Shared dependencies: settings and Redis as set up at start-up."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+
+from app.config import Settings
+from app.core.redis import Keys
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _redis(request: Request) -> Redis:
+    redis: Redis = request.app.state.redis
+    return redis
+
+
+def _keys(request: Request) -> Keys:
+    keys: Keys = request.app.state.keys
+    return keys
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+RedisDep = Annotated[Redis, Depends(_redis)]
+KeysDep = Annotated[Keys, Depends(_keys)]

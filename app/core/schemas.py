@@ -1,0 +1,67 @@
+"""Shared schema building blocks: strict request models and safe text types."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+# C0/C1 control characters other than tab and newlines, which PostgreSQL (NUL) or
+# log readers (the rest) would choke on.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]")
+
+
+def _clean(value: str, *, single_line: bool) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text contains an unpaired surrogate") from exc
+    if _CONTROL.search(value):
+        raise ValueError("text contains control characters")
+    if single_line and _LINE_BREAKS.search(value):
+        raise ValueError("text must be a single line")
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def _single_line(value: str) -> str:
+    return _clean(value, single_line=True)
+
+
+def _multi_line(value: str) -> str:
+    return _clean(value, single_line=False)
+
+
+def _not_blank(value: str) -> str:
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    AfterValidator(_single_line),
+    AfterValidator(_not_blank),
+]
+ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_single_line)]
+LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_multi_line)]
+SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(_single_line)]
+
+
+class RequestModel(BaseModel):
+    """Request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class ResponseModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+def check_multiline_text(value: str) -> str:
+    """Large text (lesson HTML): same character rules, no trimming or normalisation."""
+    _clean(value, single_line=False)
+    return value

@@ -1,0 +1,116 @@
+"""create_app(): settings, connections, middleware, error handlers and routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from pydantic import SecretStr
+
+from app.audit.endpoints import router as audit_router
+from app.auth.endpoints import router as auth_router
+from app.auth.throttle import LoginThrottle, ThrottleLimits
+from app.config import ConfigError, Settings, get_settings, validate_for_startup
+from app.core.db import create_engine, session_factory
+from app.core.handlers import install_error_handlers
+from app.core.health import router as health_router
+from app.core.logging import configure_logging, configure_security_log
+from app.core.middleware import RequestContextMiddleware
+from app.core.redis import Keys, create_redis
+from app.core.secrets_store import load_or_create_dev_secret
+from app.courses.endpoints import router as courses_router
+from app.lessons.endpoints import router as lessons_router
+from app.users.endpoints import router as users_router
+
+API_PREFIX = "/api/v1"
+
+
+def prepare_settings(settings: Settings) -> Settings:
+    """Validate, and fill what development may default (a generated JWT secret)."""
+    validate_for_startup(settings)
+    if settings.jwt_secret is None:
+        secret = load_or_create_dev_secret(settings.data_dir)
+        settings = settings.model_copy(update={"jwt_secret": SecretStr(secret)})
+    if settings.database_url is None or settings.redis_url is None:
+        raise ConfigError(
+            "DATABASE_URL and REDIS_URL are not set; `courzly run` starts embedded ones"
+        )
+    return settings
+
+
+def _secrets(settings: Settings) -> tuple[str, ...]:
+    values = [settings.jwt_secret, settings.admin_password]
+    for url in (settings.database_url, settings.redis_url):
+        if url is not None:
+            password = _url_password(url.get_secret_value())
+            values.append(SecretStr(password) if password else None)
+    return tuple(v.get_secret_value() for v in values if v is not None)
+
+
+def _url_password(url: str) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).password
+    except Exception:  # an unparsable URL has no password we can find
+        return None
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = prepare_settings(settings or get_settings())
+    configure_logging(settings.log_level, _secrets(settings))
+    configure_security_log(settings.resolved_security_log_file)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        assert settings.database_url is not None
+        assert settings.redis_url is not None
+        engine = create_engine(
+            settings.database_url.get_secret_value(), settings.database_pool_size
+        )
+        redis = create_redis(settings.redis_url.get_secret_value())
+        keys = Keys(settings.redis_key_prefix)
+        app.state.engine = engine
+        app.state.sessions = session_factory(engine)
+        app.state.redis = redis
+        app.state.keys = keys
+        app.state.login_throttle = LoginThrottle(
+            redis,
+            keys,
+            ThrottleLimits(
+                max_per_account=settings.login_max_failures_per_account,
+                max_per_ip=settings.login_max_failures_per_ip,
+                window_seconds=settings.login_failure_window_seconds,
+                lockout_seconds=settings.login_lockout_seconds,
+            ),
+        )
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Courzly API",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        max_body_size=settings.max_request_body_bytes,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxy_set)
+
+    include_routers(app)
+    return app
+
+
+def include_routers(app: FastAPI) -> None:
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, users_router, courses_router, lessons_router, audit_router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(health_router)

@@ -1,0 +1,33 @@
+"""Imports every model so Base.metadata is complete (Alembic and tests rely on it)."""
+
+from app.audit.models import AuditEntry
+from app.auth.models import AuthSession, RefreshToken
+from app.chat.models import ChatMessage
+from app.comments.models import Comment
+from app.core.db import Base
+from app.courses.models import Course, CourseMember
+from app.exports.models import Export
+from app.lessons.models import Lesson, LessonRevision, Module
+from app.realtime.models import WorkflowEvent
+from app.reviews.models import Review
+from app.users.models import User
+from app.workflow.models import WorkflowRun
+
+__all__ = [
+    "AuditEntry",
+    "AuthSession",
+    "Base",
+    "ChatMessage",
+    "Comment",
+    "Course",
+    "CourseMember",
+    "Export",
+    "Lesson",
+    "LessonRevision",
+    "Module",
+    "RefreshToken",
+    "Review",
+    "User",
+    "WorkflowEvent",
+    "WorkflowRun",
+]
