@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from pydantic import SecretStr
 
 from app.audit.endpoints import router as audit_router
 from app.auth.endpoints import router as auth_router
 from app.auth.throttle import LoginThrottle, ThrottleLimits
 from app.config import ConfigError, Settings, get_settings, validate_for_startup
+from app.core.api import API_PREFIX
 from app.core.db import create_engine, session_factory
 from app.core.handlers import install_error_handlers
 from app.core.health import router as health_router
@@ -22,8 +23,6 @@ from app.core.secrets_store import load_or_create_dev_secret
 from app.courses.endpoints import router as courses_router
 from app.lessons.endpoints import router as lessons_router
 from app.users.endpoints import router as users_router
-
-API_PREFIX = "/api/v1"
 
 
 def prepare_settings(settings: Settings) -> Settings:
@@ -109,8 +108,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def include_routers(app: FastAPI) -> None:
-    api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, users_router, courses_router, lessons_router, audit_router):
-        api.include_router(router)
-    app.include_router(api)
-    app.include_router(health_router)
+    # Routers carry their full prefix so each route's path is its whole template
+    # (FastAPI keeps include-time prefixes out of the matched route; metrics need them).
+    for router in (
+        auth_router,
+        users_router,
+        courses_router,
+        lessons_router,
+        audit_router,
+        health_router,
+    ):
+        app.include_router(router)

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 from app.audit import service
 from app.audit.schemas import AuditEntryRead, AuditFilters
 from app.auth.dependencies import Auditor
+from app.core.api import API_PREFIX
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
 from app.core.schemas import SearchText
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix=f"{API_PREFIX}/audit", tags=["audit"])
 
 
 @router.get("")

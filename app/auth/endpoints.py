@@ -6,11 +6,12 @@ from app.auth import service
 from app.auth.dependencies import ClientDep, CurrentUser, PrincipalDep, Public
 from app.auth.schemas import LoginRequest, PasswordChange, RefreshRequest, TokenPair
 from app.auth.throttle import LoginThrottle
+from app.core.api import API_PREFIX
 from app.core.db import SessionDep
 from app.core.dependencies import SettingsDep
 from app.users.schemas import UserRead
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"])
 
 
 @router.post("/login", dependencies=[Public])

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from app.auth.dependencies import CourseCreator, CurrentUser
+from app.core.api import API_PREFIX
 from app.core.concurrency import etag, expected_version
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
@@ -31,7 +32,7 @@ from app.courses.schemas import (
     MemberUpsert,
 )
 
-router = APIRouter(prefix="/courses", tags=["courses"])
+router = APIRouter(prefix=f"{API_PREFIX}/courses", tags=["courses"])
 IfMatch = Annotated[str | None, Header(max_length=40)]
 
 

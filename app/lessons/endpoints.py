@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
 
+from app.core.api import API_PREFIX
 from app.core.concurrency import etag, expected_version
 from app.core.db import SessionDep
 from app.courses.dependencies import CanDeleteLessons, CanEditLessons, CanReadLessons
@@ -18,7 +19,7 @@ from app.lessons.schemas import (
     RevisionRead,
 )
 
-router = APIRouter(prefix="/courses/{course_id}", tags=["lessons"])
+router = APIRouter(prefix=f"{API_PREFIX}/courses/{{course_id}}", tags=["lessons"])
 
 
 @router.get("/outline")

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from app.auth.dependencies import UserAdmin
+from app.core.api import API_PREFIX
 from app.core.concurrency import etag, expected_version
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
@@ -14,7 +15,7 @@ from app.core.schemas import SearchText
 from app.users import service
 from app.users.schemas import UserCreate, UserRead, UserUpdate
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix=f"{API_PREFIX}/users", tags=["users"])
 
 
 @router.get("")

@@ -1,0 +1,110 @@
+"""Test harness: a fresh PostgreSQL database and Redis key prefix per run, reset per test."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from pydantic import SecretStr
+from redis.asyncio import Redis
+from sqlalchemy.engine import make_url
+
+from app import migrate
+from app.config import Environment, Settings
+from app.main import create_app
+from app.models import Base
+from tests import services
+from tests.factories import Factory
+
+TEST_CLIENT_IP = "203.0.113.10"
+
+
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    admin_url = _libpq(services.postgres_admin_url(os.environ.get("TEST_DATABASE_URL")))
+    name = f"courzly_test_{secrets.token_hex(4)}"
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(admin_url)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    import asyncio
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return services.redis_url(os.environ.get("TEST_REDIS_URL"))
+
+
+@pytest.fixture(scope="session")
+def settings(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    data_dir: Path = tmp_path_factory.mktemp("courzly-data")
+    return Settings.model_validate(
+        {
+            "COURZLY_ENV": Environment.TEST,
+            "COURZLY_DATA_DIR": data_dir,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "REDIS_KEY_PREFIX": f"courzly-test-{secrets.token_hex(4)}:",
+            "JWT_SECRET": SecretStr(secrets.token_urlsafe(48)),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[object]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=(TEST_CLIENT_IP, 40000))  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://courzly.test") as c:
+        yield c
+
+
+@pytest.fixture(autouse=True)
+async def _reset_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Every test starts from empty tables and an empty Redis keyspace."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with app.state.engine.begin() as connection:
+        await connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    redis: Redis = app.state.redis
+    prefix = app.state.settings.redis_key_prefix
+    keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=500)]
+    if keys:
+        await redis.delete(*keys)
+
+
+@pytest.fixture
+def factory(app: object) -> Factory:
+    return Factory(app)
