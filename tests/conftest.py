@@ -22,6 +22,7 @@ from tests import services
 from tests.factories import Factory
 
 TEST_CLIENT_IP = "203.0.113.10"
+APPEND_ONLY_TABLES = ("audit_log", "workflow_events")
 
 
 def _libpq(url: str) -> str:
@@ -44,6 +45,8 @@ def database_url() -> Iterator[str]:
     import asyncio
 
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    # Durability buys nothing in a throw-away database and costs an fsync per commit.
+    asyncio.run(admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     try:
         migrate.upgrade(url)
         yield url
@@ -95,9 +98,13 @@ async def _reset_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     async with app.state.engine.begin() as connection:
-        await connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        # TRUNCATE costs ~15 ms a table even when empty; DELETE on a few rows is far
+        # cheaper. Append-only tables refuse DELETE, and TRUNCATE is the way to empty them.
+        await connection.exec_driver_sql(f"TRUNCATE {', '.join(APPEND_ONLY_TABLES)}")
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in APPEND_ONLY_TABLES:
+                await connection.exec_driver_sql(f'DELETE FROM "{table.name}"')  # noqa: S608
     redis: Redis = app.state.redis
     prefix = app.state.settings.redis_key_prefix
     keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=500)]

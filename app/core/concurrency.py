@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
 from app.core.errors import BadRequest, PreconditionRequired, VersionConflict
+
+
+class Versioned(Protocol):
+    id: Any
+    version: Any
 
 
 def expected_version(if_match: str | None, body_version: int | None) -> int:
@@ -26,3 +37,18 @@ def check_version(current: int, expected: int) -> None:
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+async def flush_versioned(session: AsyncSession, entity: Versioned) -> None:
+    """Flush an edit of a versioned row; a concurrent writer that got there first is a 409.
+
+    The version check above catches stale edits; this catches the race between that check
+    and the UPDATE (SQLAlchemy's version_id_col adds `WHERE version = :read_version`).
+    """
+    model, entity_id = type(entity), entity.id
+    try:
+        await session.flush()
+    except StaleDataError:
+        await session.rollback()
+        current = await session.scalar(select(model.version).where(model.id == entity_id))
+        raise VersionConflict(int(current or 0)) from None

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.core.concurrency import check_version
+from app.core.concurrency import check_version, flush_versioned
 from app.core.db import utcnow
 from app.core.errors import Forbidden
 from app.core.pagination import PageParams
@@ -134,7 +134,7 @@ async def update_course(
         raise SlugTaken
     for field, value in changes.items():
         setattr(course, field, value)
-    await session.flush()
+    await flush_versioned(session, course)
     await audit.record(
         session,
         actor_id=access.user.id,
@@ -151,7 +151,7 @@ async def delete_course(session: AsyncSession, access: CourseAccess) -> None:
     course = access.course
     before = snapshot(course)
     course.deleted_at = utcnow()
-    await session.flush()
+    await flush_versioned(session, course)
     await audit.record(
         session,
         actor_id=access.user.id,
@@ -171,7 +171,7 @@ async def restore_course(session: AsyncSession, access: CourseAccess) -> Course:
         raise SlugTaken("A live course took this slug meanwhile; rename that one first.")
     before = snapshot(course)
     course.deleted_at = None
-    await session.flush()
+    await flush_versioned(session, course)
     await audit.record(
         session,
         actor_id=access.user.id,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.core.concurrency import check_version
+from app.core.concurrency import check_version, flush_versioned
 from app.core.db import utcnow
 from app.courses.service import CourseAccess
 from app.lessons import repository
@@ -128,7 +128,7 @@ async def update_lesson(
     before = _snapshot(lesson)
     for field, value in data.model_dump(exclude_unset=True, exclude={"version"}).items():
         setattr(lesson, field, value)
-    await session.flush()
+    await flush_versioned(session, lesson)
     session.add(_revision(lesson, RevisionSource.HUMAN, access.user.id))
     await audit.record(
         session,
@@ -150,7 +150,7 @@ async def set_deleted(
         return lesson
     before = _snapshot(lesson)
     lesson.deleted_at = utcnow() if deleted else None
-    await session.flush()
+    await flush_versioned(session, lesson)
     await audit.record(
         session,
         actor_id=access.user.id,

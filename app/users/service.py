@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.auth import service as auth
 from app.core import security
-from app.core.concurrency import check_version
+from app.core.concurrency import check_version, flush_versioned
 from app.core.db import utcnow
 from app.core.pagination import PageParams
 from app.core.permissions import Role
@@ -95,7 +95,7 @@ async def update_user(
         raise LastAdmin
     for field, value in changes.items():
         setattr(user, field, value)
-    await session.flush()
+    await flush_versioned(session, user)
     if changes.get("is_active") is False:
         await auth.revoke_all_sessions(session, user.id, "deactivated")
     await audit.record(

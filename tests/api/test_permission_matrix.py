@@ -1,0 +1,237 @@
+"""Every route x every kind of caller gets the status the permission matrix promises.
+
+The expectations below are written out by hand (not derived from app code), so a change to
+the matrix in app/core/permissions.py must be mirrored here and in docs/permissions.md.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from app.core.access import api_operations
+from app.core.permissions import Role
+from app.core.permissions_doc import render
+from app.courses import service as courses
+from app.courses.models import CourseMember
+from app.courses.schemas import CourseCreate
+from app.main import create_app
+from app.migrate import ROOT
+from tests.factories import PASSWORD, Factory
+
+PRINCIPALS = (
+    "anonymous",
+    "viewer",
+    "reviewer",
+    "editor",
+    "admin",
+    "outsider",  # no global role; editor of another course only
+    "course_viewer",
+    "course_editor",
+    "course_admin",  # the target course's owner, no global role
+)
+GLOBAL_ROLES = {"viewer": Role.VIEWER, "reviewer": Role.REVIEWER, "editor": Role.EDITOR}
+SIGNED_IN = frozenset(PRINCIPALS) - {"anonymous"}
+COURSE_READERS = frozenset(
+    {"viewer", "reviewer", "editor", "admin", "course_viewer", "course_editor", "course_admin"}
+)
+COURSE_EDITORS = frozenset({"editor", "admin", "course_editor", "course_admin"})
+COURSE_ADMINS = frozenset({"admin", "course_admin"})
+EVERYONE = frozenset(PRINCIPALS)
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    headers: dict[str, dict[str, str]]
+    course_id: uuid.UUID
+    module_id: uuid.UUID
+    lesson_id: uuid.UUID
+    client: httpx.AsyncClient
+
+
+Body = Callable[[World], Awaitable[dict[str, Any] | None]]
+
+
+async def _no_body(_: World) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Case:
+    allowed: frozenset[str]
+    success: int = 200
+    course_scoped: bool = False
+    body: Body = _no_body
+    path_args: dict[str, str] = field(default_factory=dict)
+
+
+async def _login_body(world: World) -> dict[str, Any]:
+    return {"email": world.users["admin"].email, "password": PASSWORD}
+
+
+async def _refresh_body(world: World) -> dict[str, Any]:
+    login = await world.client.post("/api/v1/auth/login", json=await _login_body(world))
+    return {"refresh_token": login.json()["refresh_token"]}
+
+
+def _json(value: dict[str, Any]) -> Body:
+    async def body(_: World) -> dict[str, Any]:
+        return value
+
+    return body
+
+
+MATRIX: dict[tuple[str, str], Case] = {
+    ("GET", "/healthz"): Case(EVERYONE),
+    ("GET", "/readyz"): Case(EVERYONE),
+    ("GET", "/metrics"): Case(EVERYONE),
+    ("POST", "/api/v1/auth/login"): Case(EVERYONE, body=_login_body),
+    ("POST", "/api/v1/auth/refresh"): Case(EVERYONE, body=_refresh_body),
+    ("POST", "/api/v1/auth/logout"): Case(SIGNED_IN, 204),
+    ("GET", "/api/v1/auth/me"): Case(SIGNED_IN),
+    ("POST", "/api/v1/auth/password"): Case(
+        SIGNED_IN,
+        204,
+        body=_json({"current_password": PASSWORD, "new_password": "another long passphrase"}),
+    ),
+    ("GET", "/api/v1/users"): Case(frozenset({"admin"})),
+    ("POST", "/api/v1/users"): Case(
+        frozenset({"admin"}),
+        201,
+        body=_json(
+            {"email": "new@example.com", "display_name": "New", "password": "long enough pass"}
+        ),
+    ),
+    ("GET", "/api/v1/users/{user_id}"): Case(frozenset({"admin"}), path_args={"user_id": "viewer"}),
+    ("PATCH", "/api/v1/users/{user_id}"): Case(
+        frozenset({"admin"}),
+        body=_json({"display_name": "Renamed", "version": 1}),
+        path_args={"user_id": "viewer"},
+    ),
+    ("GET", "/api/v1/audit"): Case(frozenset({"admin"})),
+    ("GET", "/api/v1/courses"): Case(SIGNED_IN),
+    ("POST", "/api/v1/courses"): Case(
+        frozenset({"editor", "admin"}), 201, body=_json({"title": "Another course"})
+    ),
+    ("GET", "/api/v1/courses/{course_id}"): Case(COURSE_READERS, course_scoped=True),
+    ("PATCH", "/api/v1/courses/{course_id}"): Case(
+        COURSE_EDITORS, course_scoped=True, body=_json({"title": "Renamed", "version": 1})
+    ),
+    ("DELETE", "/api/v1/courses/{course_id}"): Case(COURSE_ADMINS, 204, course_scoped=True),
+    ("POST", "/api/v1/courses/{course_id}/restore"): Case(COURSE_ADMINS, course_scoped=True),
+    ("GET", "/api/v1/courses/{course_id}/members"): Case(COURSE_READERS, course_scoped=True),
+    ("PUT", "/api/v1/courses/{course_id}/members/{user_id}"): Case(
+        COURSE_ADMINS,
+        course_scoped=True,
+        body=_json({"role": "reviewer"}),
+        path_args={"user_id": "reviewer"},
+    ),
+    ("DELETE", "/api/v1/courses/{course_id}/members/{user_id}"): Case(
+        COURSE_ADMINS, 204, course_scoped=True, path_args={"user_id": "course_viewer"}
+    ),
+    ("GET", "/api/v1/courses/{course_id}/outline"): Case(COURSE_READERS, course_scoped=True),
+    ("POST", "/api/v1/courses/{course_id}/modules"): Case(
+        COURSE_EDITORS, 201, course_scoped=True, body=_json({"title": "Module two"})
+    ),
+    ("POST", "/api/v1/courses/{course_id}/modules/{module_id}/lessons"): Case(
+        COURSE_EDITORS, 201, course_scoped=True, body=_json({"title": "Lesson two"})
+    ),
+    ("GET", "/api/v1/courses/{course_id}/lessons/{lesson_id}"): Case(
+        COURSE_READERS, course_scoped=True
+    ),
+    ("PATCH", "/api/v1/courses/{course_id}/lessons/{lesson_id}"): Case(
+        COURSE_EDITORS, course_scoped=True, body=_json({"content": "<p>new</p>", "version": 1})
+    ),
+    ("DELETE", "/api/v1/courses/{course_id}/lessons/{lesson_id}"): Case(
+        COURSE_EDITORS, 204, course_scoped=True
+    ),
+    ("POST", "/api/v1/courses/{course_id}/lessons/{lesson_id}/restore"): Case(
+        COURSE_EDITORS, course_scoped=True
+    ),
+    ("GET", "/api/v1/courses/{course_id}/lessons/{lesson_id}/revisions"): Case(
+        COURSE_READERS, course_scoped=True
+    ),
+}
+
+
+def _expected(case: Case, principal: str) -> int:
+    if principal in case.allowed:
+        return case.success
+    if principal == "anonymous":
+        return 401
+    if case.course_scoped and principal not in COURSE_READERS:
+        return 404  # no standing on the course: its existence is not revealed
+    return 403
+
+
+def test_every_route_is_in_the_matrix(settings: Any) -> None:
+    served = {(op.method, op.path) for op in api_operations(create_app(settings))}
+    assert served - set(MATRIX) == set(), "routes missing from the permission matrix test"
+    assert set(MATRIX) - served == set(), "matrix entries for routes that no longer exist"
+
+
+def test_every_route_declares_access(settings: Any) -> None:
+    undeclared = [op for op in api_operations(create_app(settings)) if op.access is None]
+    assert undeclared == []
+
+
+def test_permissions_doc_is_current() -> None:
+    assert (ROOT / "docs" / "permissions.md").read_text(encoding="utf-8") == render()
+
+
+async def _world(client: httpx.AsyncClient, factory: Factory) -> World:
+    """All the users, courses and sign-ins of one case, in one transaction (it runs 270 times)."""
+    roles = {**GLOBAL_ROLES, "admin": Role.ADMIN}
+    async with factory.sessions() as session:
+        users = {name: factory.new_user(session, roles.get(name)) for name in PRINCIPALS[1:]}
+        await session.flush()
+        course = await courses.create_course(
+            session, CourseCreate(title="Target"), users["course_admin"]
+        )
+        other = await courses.create_course(session, CourseCreate(title="Other"), users["admin"])
+        session.add_all(
+            [
+                CourseMember(course_id=other.id, user_id=users["outsider"].id, role=Role.EDITOR),
+                CourseMember(
+                    course_id=course.id, user_id=users["course_viewer"].id, role=Role.VIEWER
+                ),
+                CourseMember(
+                    course_id=course.id, user_id=users["course_editor"].id, role=Role.EDITOR
+                ),
+            ]
+        )
+        module, lesson = await factory.new_lesson(session, course, users["course_admin"])
+        headers = {name: factory.new_sign_in(session, user) for name, user in users.items()}
+        await session.commit()
+    return World(users, headers, course.id, module.id, lesson.id, client)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+@pytest.mark.parametrize(("method", "path"), sorted(MATRIX))
+async def test_route_answers_as_the_matrix_says(
+    client: httpx.AsyncClient, factory: Factory, method: str, path: str, principal: str
+) -> None:
+    case = MATRIX[(method, path)]
+    world = await _world(client, factory)
+    ids = {
+        "course_id": str(world.course_id),
+        "module_id": str(world.module_id),
+        "lesson_id": str(world.lesson_id),
+    }
+    ids.update({arg: str(world.users[who].id) for arg, who in case.path_args.items()})
+    body = await case.body(world)
+    response = await client.request(
+        method,
+        path.format(**ids),
+        json=body,
+        headers=world.headers.get(principal, {}),
+    )
+    assert response.status_code == _expected(case, principal), response.text
+    if response.status_code >= 400:
+        assert set(response.json()) >= {"error", "detail", "request_id"}
