@@ -21,9 +21,12 @@ from app.core.embedded import EmbeddedServices
 from app.core.logging import configure_logging
 
 cli = typer.Typer(
-    help="Courzly: AI-assisted course creation with human review.", no_args_is_help=True
+    help="Courzly: AI-assisted course creation with human review.",
+    no_args_is_help=True,
+    # Rich tracebacks print local variables, settings and secrets included.
+    pretty_exceptions_enable=False,
 )
-DEFAULT_ADMIN_EMAIL = "admin@courzly.local"
+DEFAULT_ADMIN_EMAIL = "admin@example.com"
 
 
 def _settings() -> Settings:

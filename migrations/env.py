@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 import app.models
 from app.config import get_settings
 from app.core.db import create_engine
+from app.migrate import include_object
 
 target_metadata = app.models.Base.metadata
 
@@ -25,7 +26,12 @@ def _url() -> str:
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
