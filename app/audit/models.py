@@ -18,6 +18,7 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),
         Index("ix_audit_log_actor", "actor_id", "id"),
+        Index("ix_audit_log_action", "action", "id"),
         Index("ix_audit_log_created_at", "created_at"),
     )
 

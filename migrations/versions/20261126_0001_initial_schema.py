@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
     )
     op.create_index("ix_audit_log_actor", "audit_log", ["actor_id", "id"], unique=False)
+    op.create_index("ix_audit_log_action", "audit_log", ["action", "id"], unique=False)
     op.create_index("ix_audit_log_created_at", "audit_log", ["created_at"], unique=False)
     op.create_index(
         "ix_audit_log_entity", "audit_log", ["entity_type", "entity_id", "id"], unique=False
@@ -812,6 +813,7 @@ def downgrade() -> None:
     op.drop_index("ix_audit_log_entity", table_name="audit_log")
     op.drop_index("ix_audit_log_created_at", table_name="audit_log")
     op.drop_index("ix_audit_log_actor", table_name="audit_log")
+    op.drop_index("ix_audit_log_action", table_name="audit_log")
     op.drop_table("audit_log")
     op.drop_index("uq_users_email_lower", table_name="users")
     op.drop_index("ix_users_role", table_name="users")
