@@ -134,16 +134,7 @@ async def update_course(
         raise SlugTaken
     for field, value in changes.items():
         setattr(course, field, value)
-    await flush_versioned(session, course)
-    await audit.record(
-        session,
-        actor_id=access.user.id,
-        action="course.updated",
-        entity_type="course",
-        entity_id=course.id,
-        before=before,
-        after=snapshot(course),
-    )
+    await _save_change(session, access, "course.updated", before)
     return course
 
 
@@ -151,16 +142,7 @@ async def delete_course(session: AsyncSession, access: CourseAccess) -> None:
     course = access.course
     before = snapshot(course)
     course.deleted_at = utcnow()
-    await flush_versioned(session, course)
-    await audit.record(
-        session,
-        actor_id=access.user.id,
-        action="course.deleted",
-        entity_type="course",
-        entity_id=course.id,
-        before=before,
-        after=snapshot(course),
-    )
+    await _save_change(session, access, "course.deleted", before)
 
 
 async def restore_course(session: AsyncSession, access: CourseAccess) -> Course:
@@ -171,17 +153,25 @@ async def restore_course(session: AsyncSession, access: CourseAccess) -> Course:
         raise SlugTaken("A live course took this slug meanwhile; rename that one first.")
     before = snapshot(course)
     course.deleted_at = None
+    await _save_change(session, access, "course.restored", before)
+    return course
+
+
+async def _save_change(
+    session: AsyncSession, access: CourseAccess, action: str, before: dict[str, Any]
+) -> None:
+    """Write the edited course (a 409 if someone else saved first) and its audit row."""
+    course = access.course
     await flush_versioned(session, course)
     await audit.record(
         session,
         actor_id=access.user.id,
-        action="course.restored",
+        action=action,
         entity_type="course",
         entity_id=course.id,
         before=before,
         after=snapshot(course),
     )
-    return course
 
 
 async def list_members(session: AsyncSession, access: CourseAccess) -> list[MemberRead]:

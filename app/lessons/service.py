@@ -128,17 +128,8 @@ async def update_lesson(
     before = _snapshot(lesson)
     for field, value in data.model_dump(exclude_unset=True, exclude={"version"}).items():
         setattr(lesson, field, value)
-    await flush_versioned(session, lesson)
+    await _save_change(session, access, lesson, "lesson.updated", before)
     session.add(_revision(lesson, RevisionSource.HUMAN, access.user.id))
-    await audit.record(
-        session,
-        actor_id=access.user.id,
-        action="lesson.updated",
-        entity_type="lesson",
-        entity_id=lesson.id,
-        before=before,
-        after=_snapshot(lesson),
-    )
     return lesson
 
 
@@ -150,17 +141,29 @@ async def set_deleted(
         return lesson
     before = _snapshot(lesson)
     lesson.deleted_at = utcnow() if deleted else None
+    action = "lesson.deleted" if deleted else "lesson.restored"
+    await _save_change(session, access, lesson, action, before)
+    return lesson
+
+
+async def _save_change(
+    session: AsyncSession,
+    access: CourseAccess,
+    lesson: Lesson,
+    action: str,
+    before: dict[str, Any],
+) -> None:
+    """Write the edited lesson (a 409 if someone else saved first) and its audit row."""
     await flush_versioned(session, lesson)
     await audit.record(
         session,
         actor_id=access.user.id,
-        action="lesson.deleted" if deleted else "lesson.restored",
+        action=action,
         entity_type="lesson",
         entity_id=lesson.id,
         before=before,
         after=_snapshot(lesson),
     )
-    return lesson
 
 
 async def list_revisions(
