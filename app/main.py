@@ -97,11 +97,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
-        max_body_size=settings.max_request_body_bytes,
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxy_set)
+    app.add_middleware(
+        RequestContextMiddleware,
+        trusted_proxies=settings.trusted_proxy_set,
+        max_body_bytes=settings.max_request_body_bytes,
+    )
 
     include_routers(app)
     return app

@@ -4,14 +4,20 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.core.schemas import RequestModel, ResponseModel
+from app.core.schemas import (
+    EmailInput,
+    NewPassword,
+    RequestModel,
+    ResponseModel,
+    TypedPassword,
+)
 
-Password = Annotated[str, Field(min_length=12, max_length=256)]
+Password = NewPassword
 
 
 class LoginRequest(RequestModel):
-    email: Annotated[str, Field(min_length=3, max_length=254)]
-    password: Annotated[str, Field(min_length=1, max_length=256)]
+    email: EmailInput
+    password: TypedPassword
 
 
 class RefreshRequest(RequestModel):
@@ -23,7 +29,7 @@ class LogoutRequest(RequestModel):
 
 
 class PasswordChange(RequestModel):
-    current_password: Annotated[str, Field(min_length=1, max_length=256)]
+    current_password: TypedPassword
     new_password: Password
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -9,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import BadRequest, PreconditionRequired, VersionConflict
+
+_VERSION_TAG = re.compile(r"[0-9]{1,18}")
 
 
 class Versioned(Protocol):
@@ -19,7 +22,7 @@ class Versioned(Protocol):
 def expected_version(if_match: str | None, body_version: int | None) -> int:
     if if_match is not None:
         tag = if_match.strip().removeprefix("W/").strip('"')
-        if not tag.isdigit():
+        if not _VERSION_TAG.fullmatch(tag):
             raise BadRequest('If-Match must be the ETag you received, for example "3".')
         header_version = int(tag)
         if body_version is not None and body_version != header_version:

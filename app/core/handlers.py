@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,8 +11,6 @@ from starlette.responses import JSONResponse
 
 from app.core.context import request_id_var
 from app.core.errors import CourzlyError
-
-log = logging.getLogger("courzly.errors")
 
 _HTTP_ERROR_CODES = {
     400: "bad_request",
@@ -60,19 +57,19 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "validation_error", summary, fields=fields)
 
 
+# FastAPI's own words when a body cannot be decoded (bad UTF-8, nesting too deep).
+_BODY_PARSE_FAILURE = "There was an error parsing the body"
+
+
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _BODY_PARSE_FAILURE:
+        return error_response(400, "malformed_json", "The request body is not valid JSON.")
     code = _HTTP_ERROR_CODES.get(exc.status_code, "http_error")
     return error_response(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
-
-
-async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", exc_info=exc)
-    return error_response(500, "internal_error", "An unexpected error occurred.")
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CourzlyError, _courzly_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)

@@ -9,13 +9,15 @@ import time
 import uuid
 from typing import Any
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.context import client_ip_var, request_id_var, user_id_var
 from app.core.metrics import HTTP_IN_FLIGHT, HTTP_LATENCY, HTTP_REQUESTS
 
 access_log = logging.getLogger("courzly.access")
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+log = logging.getLogger("courzly.errors")
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 UNMATCHED_ROUTE = "<unmatched>"
 
 
@@ -46,47 +48,104 @@ def resolve_client_ip(scope: Scope, trusted_proxies: frozenset[str]) -> str | No
     return peer
 
 
+class _Exchange:
+    """One request/response: its id, the status sent, and the body-size guard."""
+
+    def __init__(self, send: Send, receive: Receive, request_id: str, max_body: int) -> None:
+        self._send = send
+        self._receive = receive
+        self.request_id = request_id
+        self.max_body = max_body
+        self.status = 500
+        self.started = False
+        self.answered_early = False  # we sent the response; the app's own is dropped
+        self._received = 0
+
+    async def deliver(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+            self.status = message["status"]
+            message["headers"] = [
+                *message.get("headers", []),
+                (b"x-request-id", self.request_id.encode()),
+            ]
+        await self._send(message)
+
+    async def app_send(self, message: Message) -> None:
+        if not self.answered_early:
+            await self.deliver(message)
+
+    async def app_receive(self) -> Message:
+        """Count streamed bodies too (no Content-Length); past the limit, answer 413 at once
+        and tell the app the client left, so nothing half-read is ever acted on."""
+        if self.answered_early:
+            return {"type": "http.disconnect"}
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self._received += len(message.get("body", b""))
+            if self._received > self.max_body:
+                await self.too_large()
+                return {"type": "http.disconnect"}
+        return message
+
+    async def too_large(self) -> None:
+        await self.error(413, "payload_too_large", f"The body exceeds {self.max_body} bytes.")
+
+    async def error(self, status: int, error: str, detail: str) -> None:
+        self.answered_early = True
+        body = orjson.dumps({"error": error, "detail": detail, "request_id": self.request_id})
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await self.deliver({"type": "http.response.start", "status": status, "headers": headers})
+        await self.deliver({"type": "http.response.body", "body": body})
+
+
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, trusted_proxies: frozenset[str]) -> None:
+    """Outermost of ours: request id, client IP, body limit, crash answer, log, metrics."""
+
+    def __init__(
+        self, app: ASGIApp, *, trusted_proxies: frozenset[str], max_body_bytes: int
+    ) -> None:
         self.app = app
         self.trusted_proxies = trusted_proxies
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        request_id = (
-            incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        )
+        valid = incoming is not None and _VALID_REQUEST_ID.fullmatch(incoming) is not None
+        request_id = incoming if valid and incoming else uuid.uuid4().hex
+        exchange = _Exchange(send, receive, request_id, self.max_body_bytes)
         tokens = (
             request_id_var.set(request_id),
             client_ip_var.set(resolve_client_ip(scope, self.trusted_proxies)),
             user_id_var.set(None),
         )
         start = time.perf_counter()
-        status = 500
         HTTP_IN_FLIGHT.inc()
-
-        async def send_with_request_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"],
-                    (b"x-request-id", request_id.encode()),
-                ]
-            await send(message)
-
         try:
-            await self.app(scope, receive, send_with_request_id)
+            if self._declares_too_much(scope):
+                await exchange.too_large()
+            else:
+                await self.app(scope, exchange.app_receive, exchange.app_send)
+        except Exception:
+            log.exception("unhandled error")
+            if exchange.started:
+                raise
+            await exchange.error(500, "internal_error", "An unexpected error occurred.")
         finally:
             HTTP_IN_FLIGHT.dec()
-            self._record(scope, status, time.perf_counter() - start)
+            self._record(scope, exchange.status, time.perf_counter() - start)
             user_id_var.reset(tokens[2])
             client_ip_var.reset(tokens[1])
             request_id_var.reset(tokens[0])
+
+    def _declares_too_much(self, scope: Scope) -> bool:
+        declared = _header(scope, b"content-length")
+        return declared is not None and (
+            not declared.isascii() or not declared.isdigit() or int(declared) > self.max_body_bytes
+        )
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
         route: Any = scope.get("route")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from app.core.permissions import Role
-from app.core.schemas import LongText, Name, RequestModel, ResponseModel, ShortText
+from app.core.schemas import LongText, Name, PatchModel, RequestModel, ResponseModel, ShortText
 from app.courses.models import CourseStatus
 
 Slug = Annotated[
@@ -42,7 +42,7 @@ class CourseCreate(RequestModel):
     brief: CourseBrief = CourseBrief()
 
 
-class CourseUpdate(RequestModel):
+class CourseUpdate(PatchModel):
     title: Name | None = None
     slug: Slug | None = None
     language: Language | None = None

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 from app.core.schemas import (
     LongText,
     Name,
+    PatchModel,
     RequestModel,
     ResponseModel,
     ShortText,
@@ -35,7 +36,7 @@ class LessonCreate(RequestModel):
     content: LessonContent = ""
 
 
-class LessonUpdate(RequestModel):
+class LessonUpdate(PatchModel):
     title: Name | None = None
     objectives: Objectives | None = None
     content: LessonContent | None = None

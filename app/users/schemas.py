@@ -8,7 +8,7 @@ from pydantic import EmailStr, Field
 
 from app.auth.schemas import Password
 from app.core.permissions import Role
-from app.core.schemas import Name, RequestModel, ResponseModel
+from app.core.schemas import Name, PatchModel, RequestModel, ResponseModel
 
 
 class UserCreate(RequestModel):
@@ -18,7 +18,9 @@ class UserCreate(RequestModel):
     role: Role | None = None
 
 
-class UserUpdate(RequestModel):
+class UserUpdate(PatchModel):
+    nullable_fields = frozenset({"role"})  # null: no global role
+
     display_name: Name | None = None
     role: Role | None = None
     is_active: bool | None = None
