@@ -13,7 +13,7 @@ from app.auth.endpoints import router as auth_router
 from app.auth.throttle import LoginThrottle, ThrottleLimits
 from app.config import ConfigError, Settings, get_settings, validate_for_startup
 from app.core.api import API_PREFIX
-from app.core.db import create_engine, session_factory
+from app.core.db import create_engine, read_session_factory, session_factory
 from app.core.handlers import install_error_handlers
 from app.core.health import router as health_router
 from app.core.logging import configure_logging, configure_security_log
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         keys = Keys(settings.redis_key_prefix)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
+        app.state.read_sessions = read_session_factory(engine)
         app.state.redis = redis
         app.state.keys = keys
         app.state.login_throttle = LoginThrottle(

@@ -91,7 +91,7 @@ async def _public() -> None:
 Public = Depends(_public)
 
 
-def client_info(request: Request) -> ClientInfo:
+async def client_info(request: Request) -> ClientInfo:
     return ClientInfo(ip=client_ip_var.get(), user_agent=request.headers.get("user-agent"))
 
 

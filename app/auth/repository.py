@@ -3,30 +3,33 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import AuthSession, RefreshToken
 from app.core.db import utcnow
 from app.users.models import User
 
+# Built once: this runs on every authenticated request.
+_ACTIVE_USER = (
+    select(User)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(
+        User.id == bindparam("user_id"),
+        User.is_active.is_(True),
+        AuthSession.id == bindparam("session_id"),
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > func.now(),
+    )
+)
+
 
 async def active_user_for_session(
     session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID
 ) -> User | None:
     """The signed-in user, in one round trip, only while the user and the session are live."""
-    query = (
-        select(User)
-        .join(AuthSession, AuthSession.user_id == User.id)
-        .where(
-            User.id == user_id,
-            User.is_active.is_(True),
-            AuthSession.id == session_id,
-            AuthSession.revoked_at.is_(None),
-            AuthSession.expires_at > utcnow(),
-        )
-    )
-    result: User | None = await session.scalar(query)
+    params = {"user_id": user_id, "session_id": session_id}
+    result: User | None = await session.scalar(_ACTIVE_USER, params)
     return result
 
 

@@ -57,15 +57,11 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def sync_url(url: str) -> str:
-    """The same database for tools that need a libpq-style URL (pg_dump, psql)."""
-    parsed = make_url(url).set(drivername="postgresql")
-    return parsed.render_as_string(hide_password=False)
-
-
 def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+    # No pre-ping: it costs round trips on every checkout. A connection PostgreSQL dropped
+    # fails its request with a 503 (see app/core/handlers.py) and the pool is refreshed.
     return create_async_engine(
-        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600
     )
 
 
@@ -73,9 +69,20 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for requests that only read: autocommit, so no BEGIN/COMMIT round trips."""
+    return session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed when the endpoint succeeds, else rolled back."""
-    factory: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    """One transaction per request: committed when the endpoint succeeds, else rolled back.
+    Reads (GET) run in autocommit: they write nothing, so a transaction only costs time."""
+    state = request.app.state
+    read_only = request.method in READ_ONLY_METHODS
+    factory: async_sessionmaker[AsyncSession] = state.read_sessions if read_only else state.sessions
     async with factory() as session:
         try:
             yield session

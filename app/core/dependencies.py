@@ -11,17 +11,17 @@ from app.config import Settings
 from app.core.redis import Keys
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _redis(request: Request) -> Redis:
+async def _redis(request: Request) -> Redis:
     redis: Redis = request.app.state.redis
     return redis
 
 
-def _keys(request: Request) -> Keys:
+async def _keys(request: Request) -> Keys:
     keys: Keys = request.app.state.keys
     return keys
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
 from app.core.context import request_id_var
 from app.core.errors import CourzlyError
+
+log = logging.getLogger("courzly.errors")
 
 _HTTP_ERROR_CODES = {
     400: "bad_request",
@@ -69,7 +75,25 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
 
 
+async def _dependency_down(_: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL or Redis unreachable, or a pooled connection the server dropped (the pool
+    is refreshed on the way out): the client may simply retry."""
+    if isinstance(exc, DBAPIError) and not (
+        exc.connection_invalidated or isinstance(exc.orig, OSError)
+    ):
+        raise exc
+    log.warning("dependency unavailable", extra={"reason": type(exc).__name__})
+    return error_response(
+        503,
+        "service_unavailable",
+        "A required service is unavailable; try again shortly.",
+        {"Retry-After": "2"},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CourzlyError, _courzly_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for unavailable in (DBAPIError, OSError, RedisConnectionError, RedisTimeoutError):
+        app.add_exception_handler(unavailable, _dependency_down)

@@ -22,7 +22,7 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.page_size
 
 
-def _page_params(
+async def _page_params(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
 ) -> PageParams:

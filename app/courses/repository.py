@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import PageParams
@@ -29,14 +30,20 @@ SUMMARY_COLUMNS = (
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
-_ORDER: dict[CourseSort, tuple[ColumnElement[Any], ColumnElement[Any]]] = {
-    CourseSort.UPDATED_DESC: (Course.updated_at.desc(), Course.id.desc()),
-    CourseSort.UPDATED_ASC: (Course.updated_at.asc(), Course.id.asc()),
-    CourseSort.CREATED_DESC: (Course.created_at.desc(), Course.id.desc()),
-    CourseSort.CREATED_ASC: (Course.created_at.asc(), Course.id.asc()),
-    CourseSort.TITLE_ASC: (Course.title.asc(), Course.id.asc()),
-    CourseSort.TITLE_DESC: (Course.title.desc(), Course.id.desc()),
+# Sort key column and direction; the id breaks ties so pages never overlap.
+_ORDER: dict[CourseSort, tuple[str, bool]] = {
+    CourseSort.UPDATED_DESC: ("updated_at", True),
+    CourseSort.UPDATED_ASC: ("updated_at", False),
+    CourseSort.CREATED_DESC: ("created_at", True),
+    CourseSort.CREATED_ASC: ("created_at", False),
+    CourseSort.TITLE_ASC: ("title", False),
+    CourseSort.TITLE_DESC: ("title", True),
 }
+
+
+def _ordering(columns: Any, sort: CourseSort) -> list[ColumnElement[Any]]:
+    key, descending = _ORDER[sort]
+    return [c.desc() if descending else c.asc() for c in (columns[key], columns["id"])]
 
 
 @dataclass(frozen=True)
@@ -71,22 +78,49 @@ async def slug_taken(session: AsyncSession, slug: str, exclude: uuid.UUID | None
     return await session.scalar(query.limit(1)) is not None
 
 
-def _filtered(query: AnySelect, filters: CourseFilters, visible_to: uuid.UUID | None) -> AnySelect:
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a list query uses: its statements are built once per shape."""
+
+    deleted: bool
+    members_only: bool
+    by_status: bool
+    by_owner: bool
+    by_title: bool
+    sort: CourseSort
+
+
+def _filtered(query: AnySelect, shape: _Shape) -> AnySelect:
     query = query.where(
-        Course.deleted_at.is_not(None) if filters.deleted else Course.deleted_at.is_(None)
+        Course.deleted_at.is_not(None) if shape.deleted else Course.deleted_at.is_(None)
     )
-    if visible_to is not None:
+    if shape.members_only:
         query = query.join(
             CourseMember,
-            (CourseMember.course_id == Course.id) & (CourseMember.user_id == visible_to),
+            (CourseMember.course_id == Course.id)
+            & (CourseMember.user_id == bindparam("visible_to")),
         )
-    if filters.status is not None:
-        query = query.where(Course.status == filters.status)
-    if filters.owner_id is not None:
-        query = query.where(Course.owner_id == filters.owner_id)
-    if filters.q:
-        query = query.where(func.lower(Course.title).like(contains_pattern(filters.q), escape="\\"))
+    if shape.by_status:
+        query = query.where(Course.status == bindparam("status"))
+    if shape.by_owner:
+        query = query.where(Course.owner_id == bindparam("owner_id"))
+    if shape.by_title:
+        query = query.where(func.lower(Course.title).like(bindparam("pattern"), escape="\\"))
     return query
+
+
+@lru_cache(maxsize=256)
+def _list_statements(shape: _Shape) -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
+    """Building SQLAlchemy statements costs more than running them; this list is the
+    busiest read, so its statements are built once per shape and reused with parameters."""
+    count = _filtered(select(func.count(Course.id)), shape)
+    page = (
+        _filtered(select(*SUMMARY_COLUMNS), shape)
+        .order_by(*_ordering(Course.__table__.c, shape.sort))
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return count, page
 
 
 async def list_courses(
@@ -95,14 +129,26 @@ async def list_courses(
     filters: CourseFilters,
     visible_to: uuid.UUID | None,
 ) -> tuple[list[Row[*tuple[Any, ...]]], int]:
-    """A page of course summaries; `visible_to` limits it to that user's memberships."""
-    total = await session.scalar(_filtered(select(func.count(Course.id)), filters, visible_to))
-    rows = await session.execute(
-        _filtered(select(*SUMMARY_COLUMNS), filters, visible_to)
-        .order_by(*_ORDER[filters.sort])
-        .offset(page.offset)
-        .limit(page.page_size)
+    """A page of course summaries and the total; `visible_to` limits it to memberships."""
+    shape = _Shape(
+        deleted=filters.deleted,
+        members_only=visible_to is not None,
+        by_status=filters.status is not None,
+        by_owner=filters.owner_id is not None,
+        by_title=bool(filters.q),
+        sort=filters.sort,
     )
+    params = {
+        "visible_to": visible_to,
+        "status": filters.status,
+        "owner_id": filters.owner_id,
+        "pattern": contains_pattern(filters.q) if filters.q else None,
+        "offset": page.offset,
+        "limit": page.page_size,
+    }
+    count_statement, page_statement = _list_statements(shape)
+    total = await session.scalar(count_statement, params)
+    rows = await session.execute(page_statement, params)
     return list(rows.all()), int(total or 0)
 
 
