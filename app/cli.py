@@ -98,6 +98,10 @@ def run(
         assert live.database_url is not None
         migrate.upgrade(live.database_url.get_secret_value())
         _announce_admin(*asyncio.run(_ensure_admin(live)))
+        bind = f"http://{host or live.host}:{port or live.port}"
+        typer.secho(
+            f"Courzly API at {bind} (docs at {bind}/api/v1/docs). Ctrl-C stops it.", err=True
+        )
         worker_process = None
         if worker:
             worker_process = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,11 @@ class EmbeddedServices:
         self._redis: Any = None
 
     def start_postgres(self) -> str:
-        from pgserver.postgres_server import get_server
-
+        with warnings.catch_warnings():
+            # platformdirs warns about XDG_RUNTIME_DIR, unset under root and in containers.
+            warnings.simplefilter("ignore")
+            from pgserver.postgres_server import get_server
+        logging.getLogger("pgserver").setLevel(logging.WARNING)  # it narrates every command
         path = self.data_dir / "pgdata"
         path.parent.mkdir(parents=True, exist_ok=True)
         self._postgres = get_server(path, cleanup_mode="stop")

@@ -17,6 +17,7 @@ _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)
     "message",
     "asctime",
     "taskName",
+    "color_message",  # uvicorn's terminal-coloured copy of the message
 }
 _REDACTED = "[redacted]"
 
