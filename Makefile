@@ -30,7 +30,7 @@ pytest: $(STAMP)
 
 bench-api: $(STAMP)
 	@scripts/ensure-packages.sh wrk
-	$(BIN)/python bench/api.py
+	$(BIN)/python bench/api.py $(BENCH_ARGS)
 
 # Recompile pinned requirements after changing pyproject.toml (no index URLs recorded).
 requirements: $(STAMP)
