@@ -89,6 +89,8 @@ async def serve(settings: Settings) -> None:
             if item is not None:
                 await run_job(sessions, str(item[1]))
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
         await redis.aclose()
         await engine.dispose()
         log.info("worker stopped")

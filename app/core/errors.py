@@ -68,12 +68,6 @@ class VersionConflict(Conflict):
         )
 
 
-class PayloadTooLarge(CourzlyError):
-    status_code = 413
-    error = "payload_too_large"
-    default_detail = "The request body is too large."
-
-
 class PreconditionRequired(CourzlyError):
     status_code = 428
     error = "precondition_required"
@@ -91,9 +85,3 @@ class TooManyRequests(CourzlyError):
             headers={"Retry-After": str(max(1, retry_after_seconds))},
             extra={"retry_after": max(1, retry_after_seconds)},
         )
-
-
-class ServiceUnavailable(CourzlyError):
-    status_code = 503
-    error = "service_unavailable"
-    default_detail = "A required service is unavailable."
