@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import PageParams
@@ -110,17 +110,23 @@ def _filtered(query: AnySelect, shape: _Shape) -> AnySelect:
 
 
 @lru_cache(maxsize=256)
-def _list_statements(shape: _Shape) -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
-    """Building SQLAlchemy statements costs more than running them; this list is the
-    busiest read, so its statements are built once per shape and reused with parameters."""
-    count = _filtered(select(func.count(Course.id)), shape)
+def _list_statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
+    """The total and one page in a single statement, built once per shape: building and
+    executing SQLAlchemy statements costs more CPU than PostgreSQL spends running them."""
+    total = _filtered(select(func.count(Course.id).label("total")), shape).cte("total")
     page = (
         _filtered(select(*SUMMARY_COLUMNS), shape)
         .order_by(*_ordering(Course.__table__.c, shape.sort))
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
+        .cte("page")
     )
-    return count, page
+    # From the total, LEFT JOIN the page: a page past the end still tells the total.
+    return (
+        select(total.c.total, *page.c)
+        .select_from(total.outerjoin(page, true()))
+        .order_by(*_ordering(page.c, shape.sort))
+    )
 
 
 async def list_courses(
@@ -146,10 +152,9 @@ async def list_courses(
         "offset": page.offset,
         "limit": page.page_size,
     }
-    count_statement, page_statement = _list_statements(shape)
-    total = await session.scalar(count_statement, params)
-    rows = await session.execute(page_statement, params)
-    return list(rows.all()), int(total or 0)
+    rows = (await session.execute(_list_statement(shape), params)).all()
+    total = int(rows[0].total) if rows else 0
+    return [row for row in rows if row.id is not None], total
 
 
 async def list_members(session: AsyncSession, course_id: uuid.UUID) -> list[Row[*tuple[Any, ...]]]:

@@ -39,6 +39,8 @@ async def test_list_filters_sorts_and_paginates(
     assert mine["total"] == 3
     page = (await client.get(COURSES, params={"page": 2, "page_size": 3}, headers=headers)).json()
     assert (page["page"], page["page_size"], page["total"], len(page["items"])) == (2, 3, 4, 1)
+    past_end = (await client.get(COURSES, params={"page": 9}, headers=headers)).json()
+    assert (past_end["items"], past_end["total"]) == ([], 4)
     drafts = (await client.get(COURSES, params={"status": "approved"}, headers=headers)).json()
     assert drafts["total"] == 0
 
