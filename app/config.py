@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     security_log_file: Path | None = Field(None, alias="SECURITY_LOG_FILE")
 
     database_url: SecretStr | None = Field(None, alias="DATABASE_URL")
-    database_pool_size: int = Field(10, alias="DATABASE_POOL_SIZE", ge=1, le=200)
+    database_pool_size: int = Field(20, alias="DATABASE_POOL_SIZE", ge=1, le=200)
     redis_url: SecretStr | None = Field(None, alias="REDIS_URL")
     redis_key_prefix: str = Field("courzly:", alias="REDIS_KEY_PREFIX")
 
