@@ -12,8 +12,6 @@ from app.core.schemas import (
     TypedPassword,
 )
 
-Password = NewPassword
-
 
 class LoginRequest(RequestModel):
     email: EmailInput
@@ -24,13 +22,9 @@ class RefreshRequest(RequestModel):
     refresh_token: Annotated[str, Field(min_length=10, max_length=200)]
 
 
-class LogoutRequest(RequestModel):
-    pass
-
-
 class PasswordChange(RequestModel):
     current_password: TypedPassword
-    new_password: Password
+    new_password: NewPassword
 
 
 class TokenPair(ResponseModel):

@@ -57,7 +57,7 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, pool_size: int) -> AsyncEngine:
     # No pre-ping: it costs round trips on every checkout. A connection PostgreSQL dropped
     # fails its request with a 503 (see app/core/handlers.py) and the pool is refreshed.
     # No overflow: connections opened past the pool size are closed again on return, and

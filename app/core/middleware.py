@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import re
@@ -9,10 +10,10 @@ import time
 import uuid
 from typing import Any
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.context import client_ip_var, request_id_var, user_id_var
+from app.core.handlers import error_response
 from app.core.metrics import HTTP_IN_FLIGHT, HTTP_LATENCY, HTTP_REQUESTS
 
 access_log = logging.getLogger("courzly.access")
@@ -75,7 +76,7 @@ class _Exchange:
         if not self.answered_early:
             await self.deliver(message)
 
-    async def app_receive(self) -> Message:
+    async def app_receive(self, scope: Scope) -> Message:
         """Count streamed bodies too (no Content-Length); past the limit, answer 413 at once
         and tell the app the client left, so nothing half-read is ever acted on."""
         if self.answered_early:
@@ -84,19 +85,17 @@ class _Exchange:
         if message["type"] == "http.request":
             self._received += len(message.get("body", b""))
             if self._received > self.max_body:
-                await self.too_large()
+                await self.too_large(scope)
                 return {"type": "http.disconnect"}
         return message
 
-    async def too_large(self) -> None:
-        await self.error(413, "payload_too_large", f"The body exceeds {self.max_body} bytes.")
+    async def too_large(self, scope: Scope) -> None:
+        detail = f"The body exceeds {self.max_body} bytes."
+        await self.error(scope, 413, "payload_too_large", detail)
 
-    async def error(self, status: int, error: str, detail: str) -> None:
+    async def error(self, scope: Scope, status: int, error: str, detail: str) -> None:
         self.answered_early = True
-        body = orjson.dumps({"error": error, "detail": detail, "request_id": self.request_id})
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-        await self.deliver({"type": "http.response.start", "status": status, "headers": headers})
-        await self.deliver({"type": "http.response.body", "body": body})
+        await error_response(status, error, detail)(scope, self._receive, self.deliver)
 
 
 class RequestContextMiddleware:
@@ -114,8 +113,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        valid = incoming is not None and _VALID_REQUEST_ID.fullmatch(incoming) is not None
-        request_id = incoming if valid and incoming else uuid.uuid4().hex
+        if incoming is None or not _VALID_REQUEST_ID.fullmatch(incoming):
+            incoming = uuid.uuid4().hex
+        request_id = incoming
         exchange = _Exchange(send, receive, request_id, self.max_body_bytes)
         tokens = (
             request_id_var.set(request_id),
@@ -126,14 +126,15 @@ class RequestContextMiddleware:
         HTTP_IN_FLIGHT.inc()
         try:
             if self._declares_too_much(scope):
-                await exchange.too_large()
+                await exchange.too_large(scope)
             else:
-                await self.app(scope, exchange.app_receive, exchange.app_send)
+                receive_limited = functools.partial(exchange.app_receive, scope)
+                await self.app(scope, receive_limited, exchange.app_send)
         except Exception:
             log.exception("unhandled error")
             if exchange.started:
                 raise
-            await exchange.error(500, "internal_error", "An unexpected error occurred.")
+            await exchange.error(scope, 500, "internal_error", "An unexpected error occurred.")
         finally:
             HTTP_IN_FLIGHT.dec()
             self._record(scope, exchange.status, time.perf_counter() - start)

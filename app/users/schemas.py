@@ -6,15 +6,14 @@ from typing import Annotated
 
 from pydantic import EmailStr, Field
 
-from app.auth.schemas import Password
 from app.core.permissions import Role
-from app.core.schemas import Name, PatchModel, RequestModel, ResponseModel
+from app.core.schemas import Name, NewPassword, PatchModel, RequestModel, ResponseModel
 
 
 class UserCreate(RequestModel):
     email: EmailStr
     display_name: Name
-    password: Password
+    password: NewPassword
     role: Role | None = None
 
 
