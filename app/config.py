@@ -15,6 +15,11 @@ MIN_SECRET_LENGTH = 32
 MIN_SECRET_ENTROPY_BITS = 128
 
 
+DEFAULT_AI_PRICES = (
+    '{"gpt-4o-mini": [0.15, 0.6], "gpt-4o": [2.5, 10.0], "gpt-4.1-mini": [0.4, 1.6]}'
+)
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
@@ -57,6 +62,24 @@ class Settings(BaseSettings):
 
     admin_email: str | None = Field(None, alias="COURZLY_ADMIN_EMAIL")
     admin_password: SecretStr | None = Field(None, alias="COURZLY_ADMIN_PASSWORD")
+
+    # AI provider: any OpenAI-compatible server; without a key, the offline writer.
+    openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
+    model_outline: str = Field("gpt-4o-mini", alias="OPENAI_MODEL_OUTLINE")
+    model_lesson: str = Field("gpt-4o-mini", alias="OPENAI_MODEL_LESSON")
+    model_quiz: str = Field("gpt-4o-mini", alias="OPENAI_MODEL_QUIZ")
+    model_chat: str = Field("gpt-4o-mini", alias="OPENAI_MODEL_CHAT")
+    openai_temperature: float = Field(0.4, alias="OPENAI_TEMPERATURE", ge=0, le=2)
+    openai_timeout_seconds: float = Field(120, alias="OPENAI_TIMEOUT_SECONDS", gt=0, le=3600)
+    openai_max_retries: int = Field(4, alias="OPENAI_MAX_RETRIES", ge=0, le=20)
+    # JSON: {"model": [USD per 1M prompt tokens, USD per 1M completion tokens]}
+    ai_prices: str = Field(DEFAULT_AI_PRICES, alias="AI_PRICES")
+
+    workflow_lesson_concurrency: int = Field(4, alias="WORKFLOW_LESSON_CONCURRENCY", ge=1, le=64)
+    max_source_bytes: int = Field(500_000, alias="MAX_SOURCE_BYTES", ge=1024)
+    worker_concurrency: int = Field(8, alias="WORKER_CONCURRENCY", ge=1, le=256)
+    worker_heartbeat_seconds: int = Field(15, alias="WORKER_HEARTBEAT_SECONDS", ge=1, le=600)
 
     @property
     def is_production(self) -> bool:

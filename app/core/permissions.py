@@ -25,6 +25,7 @@ class Permission(StrEnum):
     # Any signed-in user; the course list is filtered to what they can read.
     SELF = "self"
     COURSES_LIST = "courses:list"
+    REVIEWS_LIST = "reviews:list"  # the reviewers' queue, filtered to readable courses
     # Course-scoped: global role or course membership.
     COURSE_READ = "course:read"
     COURSE_UPDATE = "course:update"
@@ -35,10 +36,12 @@ class Permission(StrEnum):
     LESSON_EDIT = "lesson:edit"
     LESSON_DELETE = "lesson:delete"
     REVIEW_DECIDE = "review:decide"
+    RUN_START = "run:start"  # start, fork and cancel workflow runs
+    CHAT_SEND = "chat:send"
 
 
 GLOBAL_ONLY = frozenset({Permission.USERS_MANAGE, Permission.AUDIT_READ, Permission.COURSES_CREATE})
-ANY_USER = frozenset({Permission.SELF, Permission.COURSES_LIST})
+ANY_USER = frozenset({Permission.SELF, Permission.COURSES_LIST, Permission.REVIEWS_LIST})
 
 _READ = frozenset(
     {Permission.COURSE_READ, Permission.MEMBERS_READ, Permission.LESSON_READ} | ANY_USER
@@ -46,13 +49,15 @@ _READ = frozenset(
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: _READ,
-    Role.REVIEWER: _READ | {Permission.REVIEW_DECIDE},
+    Role.REVIEWER: _READ | {Permission.REVIEW_DECIDE, Permission.CHAT_SEND},
     Role.EDITOR: _READ
     | {
         Permission.COURSES_CREATE,
         Permission.COURSE_UPDATE,
         Permission.LESSON_EDIT,
         Permission.LESSON_DELETE,
+        Permission.RUN_START,
+        Permission.CHAT_SEND,
     },
     Role.ADMIN: frozenset(Permission),
 }

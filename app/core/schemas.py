@@ -37,7 +37,7 @@ def _single_line(value: str) -> str:
     return _clean(value, single_line=True)
 
 
-def _multi_line(value: str) -> str:
+def multi_line(value: str) -> str:
     return _clean(value, single_line=False)
 
 
@@ -68,7 +68,7 @@ Name = Annotated[
     AfterValidator(_not_blank),
 ]
 ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_single_line)]
-LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_multi_line)]
+LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(multi_line)]
 SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(_single_line)]
 EmailInput = Annotated[
     str, StringConstraints(min_length=3, max_length=254), AfterValidator(_single_line)
