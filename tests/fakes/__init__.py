@@ -1,0 +1,1 @@
+"""Stand-ins for external services that tests reach over real sockets."""
