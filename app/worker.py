@@ -1,96 +1,134 @@
-"""Job-queue worker: takes jobs from a Redis list and runs the registered handler.
+"""`courzly worker`: a saq worker running Courzly's jobs (app/core/jobs.py registry).
 
-Jobs are JSON objects {"type": ..., "payload": {...}}. Later features register handlers
-(workflow steps, exports, webhooks); housekeeping runs on a timer in every worker.
+Jobs heartbeat while they run; a worker that dies (SIGKILL, lost host) stops the heartbeat,
+and any live worker's sweep retries its jobs. Housekeeping runs on cron in every worker
+(saq runs each cron tick once across workers).
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
-import signal
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-import orjson
-from redis.asyncio import Redis
+from saq import CronJob, Worker
+from saq.types import TimersDict
 from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.models import AuthSession
 from app.config import Settings
 from app.core.db import create_engine, session_factory, utcnow
+from app.core.jobs import JOBS, JobContext, JobFunction, JobQueue
 from app.core.redis import Keys, create_redis
+from app.workflow import service as workflow_service
+from app.workflow.runtime import WorkflowRuntime
 
 log = logging.getLogger("courzly.worker")
-Handler = Callable[[AsyncSession, dict[str, Any]], Awaitable[None]]
-HANDLERS: dict[str, Handler] = {}
-HOUSEKEEPING_EVERY_SECONDS = 3600
+JOB_MODULES = ("app.workflow.jobs", "app.chat.jobs")
 EXPIRED_SESSION_GRACE = timedelta(days=7)
+CONTEXT_KEY = "courzly"
 
 
-def handler(job_type: str) -> Callable[[Handler], Handler]:
-    def register(func: Handler) -> Handler:
-        HANDLERS[job_type] = func
-        return func
-
-    return register
-
-
-async def enqueue(redis: Redis, keys: Keys, job_type: str, payload: dict[str, Any]) -> None:
-    await redis.rpush(keys("jobs"), orjson.dumps({"type": job_type, "payload": payload}))
+def load_jobs() -> dict[str, JobFunction]:
+    """Import every module that registers jobs; the registry is then complete."""
+    for module in JOB_MODULES:
+        importlib.import_module(module)
+    return JOBS
 
 
-@handler("housekeeping")
-async def purge_expired_sessions(session: AsyncSession, _: dict[str, Any]) -> None:
+async def _heartbeat(job: Any, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        await job.update()
+
+
+def _saq_function(name: str, func: JobFunction) -> tuple[str, Any]:
+    async def run(saq_ctx: dict[str, Any], **kwargs: Any) -> Any:
+        context: JobContext = saq_ctx[CONTEXT_KEY]
+        beat = asyncio.create_task(_heartbeat(saq_ctx["job"], context.queue.heartbeat_seconds / 3))
+        try:
+            return await func(context, **kwargs)
+        finally:
+            beat.cancel()
+
+    return name, run
+
+
+async def purge_expired_sessions(saq_ctx: dict[str, Any]) -> None:
     """Sign-ins that ended a week ago only cost space and index time."""
-    result = await session.execute(
-        delete(AuthSession).where(AuthSession.expires_at < utcnow() - EXPIRED_SESSION_GRACE)
-    )
+    context: JobContext = saq_ctx[CONTEXT_KEY]
+    async with context.sessions() as session:
+        result = await session.execute(
+            delete(AuthSession).where(AuthSession.expires_at < utcnow() - EXPIRED_SESSION_GRACE)
+        )
+        await session.commit()
     log.info("purged expired sessions", extra={"count": getattr(result, "rowcount", 0)})
 
 
-async def run_job(sessions: async_sessionmaker[AsyncSession], raw: str) -> None:
-    try:
-        job = orjson.loads(raw)
-        func = HANDLERS[job["type"]]
-    except (orjson.JSONDecodeError, KeyError, TypeError):
-        log.error("dropped malformed job", extra={"job": raw[:200]})
-        return
-    async with sessions() as session:
-        try:
-            await func(session, job.get("payload") or {})
-            await session.commit()
-        except Exception:
-            await session.rollback()
-            log.exception("job failed", extra={"job_type": job["type"]})
+async def catch_up_runs(saq_ctx: dict[str, Any]) -> None:
+    """Re-queue runs whose job was lost between a commit and its enqueue (see
+    app/core/after_commit.py); a duplicate job for a run is harmless."""
+    context: JobContext = saq_ctx[CONTEXT_KEY]
+    await workflow_service.catch_up(context)
+
+
+def build_worker(
+    settings: Settings, *, concurrency: int | None = None, grace_seconds: int = 10
+) -> Worker[Any]:
+    """`grace_seconds`: how long a stopping worker lets running jobs finish before it cancels
+    them (a cancelled job is retried by another worker)."""
+    assert settings.database_url is not None
+    assert settings.redis_url is not None
+    queue = JobQueue(settings)
+    functions = [_saq_function(name, func) for name, func in load_jobs().items()]
+
+    async def startup(saq_ctx: dict[str, Any]) -> None:
+        assert settings.database_url is not None
+        assert settings.redis_url is not None
+        url = settings.database_url.get_secret_value()
+        engine = create_engine(url, pool_size=max(4, settings.worker_concurrency + 2))
+        runtime = WorkflowRuntime(url, pool_size=max(2, settings.worker_concurrency))
+        await runtime.open()
+        saq_ctx[CONTEXT_KEY] = JobContext(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            redis=create_redis(settings.redis_url.get_secret_value()),
+            keys=Keys(settings.redis_key_prefix),
+            queue=queue,
+            runtime=runtime,
+        )
+        log.info("worker started", extra={"jobs": sorted(JOBS)})
+
+    async def shutdown(saq_ctx: dict[str, Any]) -> None:
+        context: JobContext | None = saq_ctx.get(CONTEXT_KEY)
+        if context is not None:
+            await context.runtime.close()
+            await context.redis.aclose()
+            await context.engine.dispose()
+        await queue.close()
+        log.info("worker stopped")
+
+    # saq's sweep takes stuck jobs (heartbeat missed) back; often enough to notice a dead
+    # worker within about one heartbeat period.
+    sweep_every = max(1, settings.worker_heartbeat_seconds // 2)
+    timers: TimersDict = {"schedule": 1, "worker_info": 10, "sweep": sweep_every, "abort": 1}
+    return Worker(
+        queue.saq,
+        functions=functions,
+        concurrency=concurrency or settings.worker_concurrency,
+        cron_jobs=[
+            CronJob(purge_expired_sessions, cron="17 * * * *"),
+            CronJob(catch_up_runs, cron="* * * * *"),
+        ],
+        startup=startup,
+        shutdown=shutdown,
+        timers=timers,
+        shutdown_grace_period_s=grace_seconds,
+    )
 
 
 async def serve(settings: Settings) -> None:
-    assert settings.database_url is not None
-    assert settings.redis_url is not None
-    engine = create_engine(settings.database_url.get_secret_value(), pool_size=2)
-    sessions = session_factory(engine)
-    redis = create_redis(settings.redis_url.get_secret_value())
-    keys = Keys(settings.redis_key_prefix)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stopping.set)
-    next_housekeeping = loop.time()
-    log.info("worker started", extra={"handlers": sorted(HANDLERS)})
-    try:
-        while not stopping.is_set():
-            if loop.time() >= next_housekeeping:
-                await run_job(sessions, orjson.dumps({"type": "housekeeping"}).decode())
-                next_housekeeping = loop.time() + HOUSEKEEPING_EVERY_SECONDS
-            item = await redis.blpop([keys("jobs")], timeout=1)
-            if item is not None:
-                await run_job(sessions, str(item[1]))
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-        await redis.aclose()
-        await engine.dispose()
-        log.info("worker stopped")
+    await build_worker(settings).start()

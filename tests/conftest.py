@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -22,6 +24,8 @@ from app.models import Base
 from tests import services
 from tests.factories import Factory
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 TEST_CLIENT_IP = "203.0.113.10"
 APPEND_ONLY_TABLES = ("audit_log", "workflow_events")
 
@@ -30,15 +34,23 @@ def _libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+ABANDONED_AFTER_SECONDS = 6 * 3600
+_NAMED = re.compile(r"^courzly_test_(\d+)_[0-9a-f]+$")
+
+
 async def _drop_abandoned_databases(admin_url: str) -> None:
-    """Databases of earlier runs that were killed before their clean-up. One still in use
-    (another run right now) refuses the plain DROP and is left alone."""
+    """Databases of earlier runs that were killed before their clean-up: those named with a
+    creation time long past (a run in progress may sit idle between its tests). One still
+    in use refuses the plain DROP and is left alone."""
     connection = await asyncpg.connect(admin_url)
     try:
         names = await connection.fetch(
             "SELECT datname FROM pg_database WHERE datname LIKE 'courzly\\_test\\_%'"
         )
         for row in names:
+            named = _NAMED.match(row["datname"])
+            if named and time.time() - int(named.group(1)) < ABANDONED_AFTER_SECONDS:
+                continue
             with contextlib.suppress(asyncpg.PostgresError):
                 await connection.execute(f'DROP DATABASE "{row["datname"]}"')
     finally:
@@ -57,7 +69,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     admin_url = _libpq(services.postgres_admin_url(os.environ.get("TEST_DATABASE_URL")))
-    name = f"courzly_test_{secrets.token_hex(4)}"
+    name = f"courzly_test_{int(time.time())}_{secrets.token_hex(4)}"
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
     async def admin(sql: str) -> None:
@@ -133,7 +145,9 @@ async def _reset_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
                 await connection.exec_driver_sql(f'DELETE FROM "{table.name}"')  # noqa: S608
     redis: Redis = app.state.redis
     prefix = app.state.settings.redis_key_prefix
+    # saq names its keys "saq:<queue>:...", and the queue is named after the prefix.
     keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=500)]
+    keys += [key async for key in redis.scan_iter(match=f"saq:{prefix}*", count=500)]
     if keys:
         await redis.delete(*keys)
 

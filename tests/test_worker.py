@@ -1,21 +1,35 @@
-"""The job worker: takes jobs from Redis, runs each in its own transaction, survives bad ones."""
+"""The saq worker: runs registered jobs from the queue, retries failures, keeps house."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import worker
 from app.auth.models import AuthSession
 from app.core.db import utcnow
+from app.core.jobs import JOBS, JobContext, job
 from app.core.permissions import Role
+from app.workflow.models import RunStatus, WorkflowRun
 from tests.factories import Factory
+from tests.workers import running_worker
+
+
+def _context(app: Any) -> JobContext:
+    state = app.state
+    return JobContext(
+        settings=state.settings,
+        engine=state.engine,
+        sessions=state.sessions,
+        redis=state.redis,
+        keys=state.keys,
+        queue=state.jobs,
+    )
 
 
 async def _sessions(factory: Factory) -> int:
@@ -29,56 +43,60 @@ async def _add_session(factory: Factory, user_id: uuid.UUID, expires_in: timedel
         await session.commit()
 
 
-async def test_housekeeping_purges_long_expired_sign_ins(factory: Factory) -> None:
+async def test_housekeeping_purges_long_expired_sign_ins(factory: Factory, app: Any) -> None:
     user = await factory.user(Role.VIEWER)
     await _add_session(factory, user.id, timedelta(days=-30))  # long gone
     await _add_session(factory, user.id, timedelta(days=-1))  # kept a week for the record
     await _add_session(factory, user.id, timedelta(days=1))  # live
-    await worker.run_job(factory.sessions, '{"type": "housekeeping"}')
+    await worker.purge_expired_sessions({worker.CONTEXT_KEY: _context(app)})
     assert await _sessions(factory) == 2
 
 
-@pytest.mark.parametrize("raw", ["not json", '{"type": "no-such-job"}', "[1, 2]", '{"x": 1}'])
-async def test_malformed_jobs_are_dropped(
-    factory: Factory, raw: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.ERROR, logger="courzly.worker"):
-        await worker.run_job(factory.sessions, raw)  # logs and returns; never raises
-    assert [r.getMessage() for r in caplog.records] == ["dropped malformed job"]
-
-
-async def test_a_failing_job_rolls_back_and_the_worker_goes_on(
-    factory: Factory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    user = await factory.user(Role.VIEWER)
-
-    async def half_done(session: Any, payload: dict[str, Any]) -> None:
-        session.add(AuthSession(user_id=user.id, expires_at=utcnow()))
-        await session.flush()
-        raise RuntimeError("boom")
-
-    monkeypatch.setitem(worker.HANDLERS, "half-done", half_done)
-    await worker.run_job(factory.sessions, '{"type": "half-done"}')
-    assert await _sessions(factory) == 0
-
-
-async def test_serve_runs_enqueued_jobs(factory: Factory, app: Any) -> None:
-    user = await factory.user(Role.VIEWER)
-    await _add_session(factory, user.id, timedelta(days=-30))
+@pytest.fixture
+def calls() -> Any:
+    """A job that fails on its first attempt, registered for one test."""
+    seen: list[dict[str, Any]] = []
     done = asyncio.Event()
 
-    async def mark(session: Any, payload: dict[str, Any]) -> None:
-        assert payload == {"n": 1}
+    @job("test.flaky")
+    async def flaky(ctx: JobContext, *, n: int) -> None:
+        assert isinstance(ctx, JobContext)
+        seen.append({"n": n})
+        if len(seen) == 1:
+            raise RuntimeError("first attempt fails")
         done.set()
 
-    worker.HANDLERS["mark"] = mark
-    task = asyncio.create_task(worker.serve(app.state.settings))
-    try:
-        await worker.enqueue(app.state.redis, app.state.keys, "mark", {"n": 1})
-        await asyncio.wait_for(done.wait(), timeout=10)
-        assert await _sessions(factory) == 0  # housekeeping ran at start-up too
-    finally:
-        task.cancel()
-        del worker.HANDLERS["mark"]
-        with pytest.raises(asyncio.CancelledError):
-            await task
+    yield seen, done
+    del JOBS["test.flaky"]
+
+
+async def test_a_queued_job_runs_and_a_failure_is_retried(app: Any, calls: Any) -> None:
+    seen, done = calls
+    settings = app.state.settings
+    async with running_worker(settings):
+        await app.state.jobs.enqueue("test.flaky", n=7)
+        await asyncio.wait_for(done.wait(), timeout=15)
+    assert seen == [{"n": 7}, {"n": 7}]
+
+
+async def test_catch_up_queues_runs_that_lost_their_job(factory: Factory, app: Any) -> None:
+    editor = await factory.user(Role.EDITOR)
+    course = await factory.course(editor)
+    run_id = uuid.uuid4()
+    async with factory.sessions() as session:
+        session.add(
+            WorkflowRun(
+                id=run_id, course_id=course.id, thread_id=str(run_id), status=RunStatus.QUEUED
+            )
+        )
+        await session.flush()
+        await session.execute(
+            update(WorkflowRun)
+            .where(WorkflowRun.id == run_id)
+            .values(updated_at=utcnow() - timedelta(minutes=5))
+        )
+        await session.commit()
+    await worker.catch_up_runs({worker.CONTEXT_KEY: _context(app)})
+    queued = await app.state.jobs.saq.job(f"advance:{run_id}:catch-up")
+    assert queued is not None
+    assert queued.kwargs == {"run_id": str(run_id)}
