@@ -26,6 +26,11 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
+    if revision == "head":
+        # Imported here: the workflow stack is heavy, and Alembic alone does not need it.
+        from app.workflow.runtime import setup_checkpoints
+
+        setup_checkpoints(database_url)
 
 
 def downgrade(database_url: str, revision: str) -> None:

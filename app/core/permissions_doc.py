@@ -57,4 +57,12 @@ def render() -> str:
     lines += ["", "## Routes", "", "| method | path | who may call |", "|---|---|---|"]
     for op in api_operations(_routes_only_app()):
         lines.append(f"| {op.method} | `{op.path}` | {_who(op.access)} |")
+    lines += [
+        "",
+        "## WebSocket",
+        "",
+        "`/api/v1/ws` (docs/realtime.md): any signed-in user (the access token is the first",
+        f"message); subscribing to a course needs `{Permission.COURSE_READ.value}` on it, sending",
+        f"chat needs `{Permission.CHAT_SEND.value}`, checked per message and again on re-auth.",
+    ]
     return "\n".join(lines) + "\n"

@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select, true
+from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import PageParams
@@ -184,3 +184,18 @@ async def count_admin_members(session: AsyncSession, course_id: uuid.UUID) -> in
         CourseMember.course_id == course_id, CourseMember.role == Role.ADMIN
     )
     return int(await session.scalar(query) or 0)
+
+
+async def set_status(session: AsyncSession, course_id: uuid.UUID, status: CourseStatus) -> None:
+    # A Core update: the workflow moving a course along is not an edit that should make an
+    # author's open form stale (no version bump).
+    table = cast(Table, Course.__table__)
+    await session.execute(
+        update(table).where(table.c.id == course_id).values(status=status, updated_at=func.now())
+    )
+
+
+async def readable_course_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+    """Courses the user has a membership on (global roles are handled by the caller)."""
+    query = select(CourseMember.course_id).where(CourseMember.user_id == user_id)
+    return list(await session.scalars(query))

@@ -17,10 +17,10 @@ from app.core.concurrency import check_version, flush_versioned
 from app.core.db import utcnow
 from app.core.errors import Forbidden
 from app.core.pagination import PageParams
-from app.core.permissions import Permission, Role, allows_on_course
+from app.core.permissions import Permission, Role, allows_globally, allows_on_course
 from app.courses import repository
 from app.courses.errors import CourseNotFound, LastCourseAdmin, MemberNotFound, SlugTaken
-from app.courses.models import Course, CourseMember
+from app.courses.models import Course, CourseMember, CourseStatus
 from app.courses.repository import CourseFilters
 from app.courses.schemas import CourseCreate, CourseSummary, CourseUpdate, MemberRead
 from app.users import service as users
@@ -240,3 +240,21 @@ async def remove_member(session: AsyncSession, access: CourseAccess, user_id: uu
 async def _keep_an_admin(session: AsyncSession, course_id: uuid.UUID) -> None:
     if await repository.count_admin_members(session, course_id) <= 1:
         raise LastCourseAdmin
+
+
+async def set_status(session: AsyncSession, course_id: uuid.UUID, status: CourseStatus) -> None:
+    """The workflow engine moving a course along (generating, in review, approved)."""
+    await repository.set_status(session, course_id, status)
+
+
+async def set_brief(session: AsyncSession, course: Course, brief: dict[str, Any]) -> None:
+    """The brief a run starts from is kept on the course (the next run starts from it)."""
+    course.brief = brief
+    await session.flush()
+
+
+async def readable_course_ids(session: AsyncSession, user: User) -> list[uuid.UUID] | None:
+    """The courses a user may read: None when their global role reads every course."""
+    if allows_globally(user.role, Permission.COURSE_READ):
+        return None
+    return await repository.readable_course_ids(session, user.id)

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.lessons.models import Lesson, LessonRevision, Module
+from app.lessons.models import Lesson, LessonRevision, Module, QuizItem
 
 
 async def modules_with_lessons(
@@ -54,3 +54,28 @@ async def revisions(session: AsyncSession, lesson_id: uuid.UUID) -> list[LessonR
         .order_by(LessonRevision.version.desc())
     )
     return list(await session.scalars(query))
+
+
+async def keyed_modules(session: AsyncSession, course_id: uuid.UUID) -> dict[str, Module]:
+    query = select(Module).where(Module.course_id == course_id, Module.workflow_key.is_not(None))
+    return {m.workflow_key: m for m in await session.scalars(query) if m.workflow_key}
+
+
+async def keyed_lessons(session: AsyncSession, course_id: uuid.UUID) -> dict[str, Lesson]:
+    query = select(Lesson).where(Lesson.course_id == course_id, Lesson.workflow_key.is_not(None))
+    return {row.workflow_key: row for row in await session.scalars(query) if row.workflow_key}
+
+
+async def lesson_by_key(
+    session: AsyncSession, course_id: uuid.UUID, key: str, *, for_update: bool = False
+) -> Lesson | None:
+    query = select(Lesson).where(Lesson.course_id == course_id, Lesson.workflow_key == key)
+    if for_update:
+        query = query.with_for_update()
+    found: Lesson | None = await session.scalar(query)
+    return found
+
+
+async def quiz_items(session: AsyncSession, module_id: uuid.UUID) -> dict[str, QuizItem]:
+    query = select(QuizItem).where(QuizItem.module_id == module_id)
+    return {item.workflow_key: item for item in await session.scalars(query)}

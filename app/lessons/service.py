@@ -122,14 +122,17 @@ async def update_lesson(
     lesson_id: uuid.UUID,
     data: LessonUpdate,
     expected_version: int,
+    *,
+    source: RevisionSource = RevisionSource.HUMAN,
 ) -> Lesson:
+    """`source` AI: text a model wrote and the caller accepted (they stay its author)."""
     lesson = await get_lesson(session, access, lesson_id)
     check_version(lesson.version, expected_version)
     before = _snapshot(lesson)
     for field, value in data.model_dump(exclude_unset=True, exclude={"version"}).items():
         setattr(lesson, field, value)
     await _save_change(session, access, lesson, "lesson.updated", before)
-    session.add(_revision(lesson, RevisionSource.HUMAN, access.user.id))
+    session.add(_revision(lesson, source, access.user.id))
     return lesson
 
 

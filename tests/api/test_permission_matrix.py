@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.chat.models import LessonSuggestion
 from app.core.access import api_operations
 from app.core.permissions import Role
 from app.core.permissions_doc import render
@@ -22,7 +23,9 @@ from app.courses.models import CourseMember
 from app.courses.schemas import CourseCreate
 from app.main import create_app
 from app.migrate import ROOT
+from app.workflow.models import GateKind, GateStatus, ReviewGate, RunStatus, WorkflowRun
 from tests.factories import PASSWORD, Factory
+from tests.workflow.briefs import make_brief
 
 PRINCIPALS = (
     "anonymous",
@@ -53,6 +56,8 @@ class World:
     module_id: uuid.UUID
     lesson_id: uuid.UUID
     client: httpx.AsyncClient
+    app: Any
+    extra: dict[str, str] = field(default_factory=dict)  # ids a case's setup created
 
 
 Body = Callable[[World], Awaitable[dict[str, Any] | None]]
@@ -62,6 +67,10 @@ async def _no_body(_: World) -> None:
     return None
 
 
+async def _no_setup(_: World) -> dict[str, str]:
+    return {}
+
+
 @dataclass(frozen=True)
 class Case:
     allowed: frozenset[str]
@@ -69,6 +78,8 @@ class Case:
     course_scoped: bool = False
     body: Body = _no_body
     path_args: dict[str, str] = field(default_factory=dict)
+    setup: Callable[[World], Awaitable[dict[str, str]]] = _no_setup
+    upload: bool = False  # send a multipart file instead of JSON
 
 
 async def _login_body(world: World) -> dict[str, Any]:
@@ -86,6 +97,72 @@ def _json(value: dict[str, Any]) -> Body:
 
     return body
 
+
+async def _brief(_: World) -> dict[str, Any]:
+    return {"brief": make_brief().model_dump(mode="json")}
+
+
+def _run_in(status: RunStatus) -> Callable[[World], Awaitable[dict[str, str]]]:
+    """A run of the target course in `status`, with a pending outline gate and a checkpoint
+    (written through the real graph, so a fork has something to fork from)."""
+
+    async def setup(world: World) -> dict[str, str]:
+        run_id = uuid.uuid4()
+        graph = world.app.state.workflow.graph
+        config = await graph.aupdate_state(
+            {"configurable": {"thread_id": str(run_id)}},
+            {"run_id": str(run_id), "course_id": str(world.course_id), "brief": {}},
+            as_node="outline",
+        )
+        checkpoint_id = config["configurable"]["checkpoint_id"]
+        async with world.app.state.sessions() as session:
+            session.add(
+                WorkflowRun(
+                    id=run_id,
+                    course_id=world.course_id,
+                    thread_id=str(run_id),
+                    head_checkpoint=checkpoint_id,
+                    status=status,
+                    brief=make_brief().model_dump(mode="json"),
+                )
+            )
+            await session.flush()
+            gate = ReviewGate(
+                run_id=run_id,
+                course_id=world.course_id,
+                interrupt_id="matrix",
+                kind=GateKind.OUTLINE,
+                status=GateStatus.PENDING,
+            )
+            session.add(gate)
+            await session.commit()
+        return {"run_id": str(run_id), "gate_id": str(gate.id), "checkpoint_id": checkpoint_id}
+
+    return setup
+
+
+async def _suggestion(world: World) -> dict[str, str]:
+    """A chat suggestion for the target course's lesson, proposed against its version 1."""
+    async with world.app.state.sessions() as session:
+        suggestion = LessonSuggestion(
+            course_id=world.course_id,
+            lesson_id=world.lesson_id,
+            base_version=1,
+            content="<p>Suggested text</p>",
+            diff="",
+        )
+        session.add(suggestion)
+        await session.commit()
+    return {"suggestion_id": str(suggestion.id)}
+
+
+async def _fork_body(world: World) -> dict[str, Any]:
+    return {"checkpoint_id": world.extra["checkpoint_id"]}
+
+
+RUNS = "/api/v1/courses/{course_id}/runs"
+DECIDERS = frozenset({"reviewer", "admin", "course_admin"})
+_waiting = _run_in(RunStatus.WAITING)
 
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case(EVERYONE),
@@ -157,6 +234,36 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/courses/{course_id}/lessons/{lesson_id}/revisions"): Case(
         COURSE_READERS, course_scoped=True
     ),
+    ("POST", f"{RUNS}/estimate"): Case(COURSE_EDITORS, course_scoped=True, body=_brief),
+    ("POST", RUNS): Case(COURSE_EDITORS, 202, course_scoped=True, body=_brief),
+    ("GET", RUNS): Case(COURSE_READERS, course_scoped=True),
+    ("GET", f"{RUNS}/{{run_id}}"): Case(COURSE_READERS, course_scoped=True, setup=_waiting),
+    ("POST", f"{RUNS}/{{run_id}}/gates/{{gate_id}}/decision"): Case(
+        DECIDERS, 201, course_scoped=True, setup=_waiting, body=_json({"decision": "approve"})
+    ),
+    ("POST", f"{RUNS}/{{run_id}}/cancel"): Case(COURSE_EDITORS, course_scoped=True, setup=_waiting),
+    ("POST", f"{RUNS}/{{run_id}}/retry"): Case(
+        COURSE_EDITORS, 202, course_scoped=True, setup=_run_in(RunStatus.FAILED)
+    ),
+    ("GET", f"{RUNS}/{{run_id}}/checkpoints"): Case(
+        COURSE_READERS, course_scoped=True, setup=_waiting
+    ),
+    ("POST", f"{RUNS}/{{run_id}}/fork"): Case(
+        COURSE_EDITORS, 202, course_scoped=True, setup=_waiting, body=_fork_body
+    ),
+    ("GET", "/api/v1/reviews/pending"): Case(SIGNED_IN),
+    ("GET", "/api/v1/courses/{course_id}/events"): Case(COURSE_READERS, course_scoped=True),
+    ("GET", "/api/v1/courses/{course_id}/chat/messages"): Case(COURSE_READERS, course_scoped=True),
+    ("GET", "/api/v1/courses/{course_id}/suggestions"): Case(COURSE_READERS, course_scoped=True),
+    ("POST", "/api/v1/courses/{course_id}/suggestions/{suggestion_id}/accept"): Case(
+        COURSE_EDITORS, course_scoped=True, setup=_suggestion
+    ),
+    ("POST", "/api/v1/courses/{course_id}/suggestions/{suggestion_id}/reject"): Case(
+        COURSE_EDITORS, course_scoped=True, setup=_suggestion
+    ),
+    ("POST", "/api/v1/courses/{course_id}/sources"): Case(
+        COURSE_EDITORS, 201, course_scoped=True, upload=True
+    ),
 }
 
 
@@ -209,7 +316,7 @@ async def _world(client: httpx.AsyncClient, factory: Factory) -> World:
         module, lesson = await factory.new_lesson(session, course, users["course_admin"])
         headers = {name: factory.new_sign_in(session, user) for name, user in users.items()}
         await session.commit()
-    return World(users, headers, course.id, module.id, lesson.id, client)
+    return World(users, headers, course.id, module.id, lesson.id, client, factory.app)
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
@@ -225,11 +332,15 @@ async def test_route_answers_as_the_matrix_says(
         "lesson_id": str(world.lesson_id),
     }
     ids.update({arg: str(world.users[who].id) for arg, who in case.path_args.items()})
+    world.extra = await case.setup(world)
+    ids.update(world.extra)
     body = await case.body(world)
+    files = {"file": ("notes.md", b"# Notes\n\nText.", "text/markdown")} if case.upload else None
     response = await client.request(
         method,
         path.format(**ids),
         json=body,
+        files=files,
         headers=world.headers.get(principal, {}),
     )
     assert response.status_code == _expected(case, principal), response.text

@@ -1,0 +1,126 @@
+"""What graph nodes may touch, handed to them as LangGraph's run context (never checkpointed).
+
+Each helper opens a short transaction of its own and commits it: a node's writes are
+idempotent upserts, so a node that runs again after a crash repeats them harmlessly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from app.core.redis import Keys
+from app.realtime import events
+from app.realtime.events import EventType
+from app.workflow import repository
+from app.workflow.errors import RunCancelled
+from app.workflow.models import AIUsage
+from app.workflow.providers.base import CourseWriter, Phase, Usage
+from app.workflow.providers.pricing import PriceTable
+
+TOKEN_FLUSH_SECONDS = 0.15
+TOKEN_FLUSH_CHARS = 400
+
+
+@dataclass(frozen=True)
+class WorkflowDeps:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis
+    keys: Keys
+    writer: CourseWriter
+    prices: PriceTable
+    run_id: uuid.UUID
+    course_id: uuid.UUID
+
+    async def emit(self, event_type: EventType, payload: dict[str, Any] | None = None) -> None:
+        await events.emit(
+            self.sessions, self.redis, self.keys, self.course_id, self.run_id, event_type, payload
+        )
+
+    async def set_phase(self, phase: str) -> None:
+        await self.ensure_not_cancelled()
+        async with self.sessions() as session:
+            await repository.set_run(session, self.run_id, phase=phase)
+            await session.commit()
+        await self.emit(EventType.PHASE_CHANGED, {"phase": phase})
+
+    async def ensure_not_cancelled(self) -> None:
+        """Checked before every model call, so a cancel stops a run within one call."""
+        async with self.sessions() as session:
+            run = await repository.get_run(session, self.run_id)
+        if run is None or run.cancel_requested:
+            raise RunCancelled
+
+    async def record_usage(
+        self, phase: Phase, usage: Sequence[Usage], lesson_key: str | None = None
+    ) -> None:
+        if not usage:
+            return
+        rows = [
+            AIUsage(
+                course_id=self.course_id,
+                run_id=self.run_id,
+                phase=phase,
+                lesson_key=lesson_key,
+                model=call.model,
+                prompt_tokens=call.prompt_tokens,
+                completion_tokens=call.completion_tokens,
+                cost_usd=self.prices.cost_usd(call),
+            )
+            for call in usage
+        ]
+        async with self.sessions() as session:
+            total = await repository.add_usage(session, rows)
+            await session.commit()
+        await self.emit(
+            EventType.COST_UPDATED,
+            {
+                "phase": phase,
+                "lesson_key": lesson_key,
+                "prompt_tokens": sum(r.prompt_tokens for r in rows),
+                "completion_tokens": sum(r.completion_tokens for r in rows),
+                "cost_usd": str(sum(r.cost_usd for r in rows)),
+                "run_cost_usd": str(total),
+            },
+        )
+
+
+class TokenBatcher:
+    """Streams text to subscribers in small batches: live enough to read along, without
+    one event row per token."""
+
+    def __init__(self, deps: WorkflowDeps, lesson_key: str) -> None:
+        self.deps, self.lesson_key = deps, lesson_key
+        self.pending: list[str] = []
+        self.size = 0
+        self.last_flush = time.monotonic()
+        self.chunks = 0
+        self._lock = asyncio.Lock()
+
+    async def __call__(self, token: str) -> None:
+        self.pending.append(token)
+        self.size += len(token)
+        waited = time.monotonic() - self.last_flush
+        if self.size >= TOKEN_FLUSH_CHARS or waited >= TOKEN_FLUSH_SECONDS:
+            await self.flush()
+
+    async def flush(self) -> None:
+        async with self._lock:
+            if not self.pending:
+                return
+            text, self.pending, self.size = "".join(self.pending), [], 0
+            self.last_flush = time.monotonic()
+            self.chunks += 1
+            await self.deps.emit(
+                EventType.LESSON_TOKENS,
+                {"lesson_key": self.lesson_key, "chunk": self.chunks, "text": text},
+            )

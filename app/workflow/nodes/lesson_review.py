@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import uuid
+
+from langgraph.runtime import Runtime
+from langgraph.types import Command, Send, interrupt
+
+from app.lessons import generated
+from app.lessons.models import LessonStatus, RevisionSource
+from app.workflow.context import WorkflowDeps
+from app.workflow.schemas import DecisionKind, GateDecision, Outline
+from app.workflow.tasks import LessonTask
+
+
+async def review_lesson(task: LessonTask, *, runtime: Runtime[WorkflowDeps]) -> Command[str]:
+    """One lesson's gate. Nothing above `interrupt()`: every pending gate of the step re-runs
+    from its start whenever any of them is resumed."""
+    key = task["key"]
+    title = Outline.model_validate(task["outline"]).lesson(key).title
+    raw = interrupt({"kind": "lesson", "lesson_key": key, "round": task["rounds"], "title": title})
+    decision = GateDecision.model_validate(raw)
+    deps = runtime.context
+    if decision.decision is DecisionKind.REJECT:
+        feedback = [*task["feedback"], decision.feedback]
+        return Command(
+            update={"lessons": {key: {"status": "rejected", "feedback": feedback}}},
+            goto=Send("draft_lesson", {**task, "feedback": feedback}),
+        )
+    async with deps.sessions() as session:
+        if decision.decision is DecisionKind.EDIT and decision.lesson is not None:
+            edit = decision.lesson
+            await generated.write_lesson(
+                session,
+                deps.course_id,
+                key,
+                content=edit.content,
+                title=edit.title,
+                objectives=list(edit.objectives) if edit.objectives else None,
+                status=LessonStatus.APPROVED,
+                source=RevisionSource.HUMAN,
+                author_id=uuid.UUID(decision.decided_by) if decision.decided_by else None,
+            )
+        else:
+            await generated.set_lesson_status(session, deps.course_id, key, LessonStatus.APPROVED)
+        await session.commit()
+    return Command(update={"lessons": {key: {"status": "approved"}}}, goto="lessons_join")

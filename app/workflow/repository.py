@@ -1,0 +1,205 @@
+"""SQL of the workflow domain: runs, review gates and the token ledger."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from app.courses.models import Course
+from app.workflow.models import (
+    ACTIVE_RUN_STATUSES,
+    AIUsage,
+    GateStatus,
+    ReviewGate,
+    RunStatus,
+    WorkflowRun,
+)
+
+
+async def get_run(
+    session: AsyncSession, run_id: uuid.UUID, *, for_update: bool = False
+) -> WorkflowRun | None:
+    query = select(WorkflowRun).where(WorkflowRun.id == run_id)
+    if for_update:
+        query = query.with_for_update()
+    found: WorkflowRun | None = await session.scalar(query)
+    return found
+
+
+async def active_run(session: AsyncSession, course_id: uuid.UUID) -> WorkflowRun | None:
+    query = (
+        select(WorkflowRun)
+        .where(WorkflowRun.course_id == course_id, WorkflowRun.status.in_(ACTIVE_RUN_STATUSES))
+        .limit(1)
+    )
+    found: WorkflowRun | None = await session.scalar(query)
+    return found
+
+
+async def course_runs(session: AsyncSession, course_id: uuid.UUID) -> list[WorkflowRun]:
+    query = (
+        select(WorkflowRun)
+        .where(WorkflowRun.course_id == course_id)
+        .order_by(WorkflowRun.started_at.desc())
+        .limit(100)
+    )
+    return list(await session.scalars(query))
+
+
+async def try_lock_run(connection: AsyncConnection, run_id: uuid.UUID) -> bool:
+    """One worker advances a run at a time: a session-level advisory lock on a connection of
+    its own, released by `unlock_run` or, if the worker dies, when that connection closes."""
+    locked = await connection.scalar(
+        text("SELECT pg_try_advisory_lock(hashtext('courzly-run'), hashtext(:run))"),
+        {"run": str(run_id)},
+    )
+    return bool(locked)
+
+
+async def unlock_run(connection: AsyncConnection, run_id: uuid.UUID) -> None:
+    await connection.execute(
+        text("SELECT pg_advisory_unlock(hashtext('courzly-run'), hashtext(:run))"),
+        {"run": str(run_id)},
+    )
+
+
+async def set_run(session: AsyncSession, run_id: uuid.UUID, **values: Any) -> None:
+    await session.execute(update(WorkflowRun).where(WorkflowRun.id == run_id).values(**values))
+
+
+async def gates(
+    session: AsyncSession, run_id: uuid.UUID, statuses: Sequence[GateStatus] | None = None
+) -> list[ReviewGate]:
+    query = select(ReviewGate).where(ReviewGate.run_id == run_id)
+    if statuses is not None:
+        query = query.where(ReviewGate.status.in_(statuses))
+    return list(await session.scalars(query.order_by(ReviewGate.created_at, ReviewGate.id)))
+
+
+async def get_gate(
+    session: AsyncSession, gate_id: uuid.UUID, *, for_update: bool = False
+) -> ReviewGate | None:
+    query = select(ReviewGate).where(ReviewGate.id == gate_id)
+    if for_update:
+        query = query.with_for_update()
+    found: ReviewGate | None = await session.scalar(query)
+    return found
+
+
+async def add_gate(session: AsyncSession, values: dict[str, Any]) -> uuid.UUID | None:
+    """Insert a gate unless its interrupt already has one; the new id, or None."""
+    statement = (
+        insert(ReviewGate)
+        .values(id=uuid.uuid4(), **values)
+        .on_conflict_do_nothing(index_elements=["run_id", "interrupt_id"])
+        .returning(ReviewGate.id)
+    )
+    gate_id: uuid.UUID | None = await session.scalar(statement)
+    return gate_id
+
+
+async def set_gates(
+    session: AsyncSession, gate_ids: Sequence[uuid.UUID], status: GateStatus
+) -> None:
+    if gate_ids:
+        await session.execute(
+            update(ReviewGate).where(ReviewGate.id.in_(gate_ids)).values(status=status)
+        )
+
+
+async def close_open_gates(session: AsyncSession, run_id: uuid.UUID) -> None:
+    await session.execute(
+        update(ReviewGate)
+        .where(
+            ReviewGate.run_id == run_id,
+            ReviewGate.status.in_((GateStatus.PENDING, GateStatus.DECIDED)),
+        )
+        .values(status=GateStatus.CLOSED)
+    )
+
+
+async def pending_gates(
+    session: AsyncSession,
+    course_ids: Sequence[uuid.UUID] | None,
+    kind: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[ReviewGate], int]:
+    """The reviewers' queue; `course_ids` None means every course (admins)."""
+    query = (
+        select(ReviewGate)
+        .join(Course, Course.id == ReviewGate.course_id)
+        .where(ReviewGate.status == GateStatus.PENDING, Course.deleted_at.is_(None))
+    )
+    if course_ids is not None:
+        query = query.where(ReviewGate.course_id.in_(course_ids))
+    if kind is not None:
+        query = query.where(ReviewGate.kind == kind)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    page = await session.scalars(
+        query.order_by(ReviewGate.created_at, ReviewGate.id).limit(limit).offset(offset)
+    )
+    return list(page), int(total or 0)
+
+
+async def add_usage(session: AsyncSession, rows: Sequence[AIUsage]) -> Decimal:
+    """Add ledger rows and the cost to their run; returns the run's new total."""
+    session.add_all(rows)
+    cost = sum((row.cost_usd for row in rows), Decimal(0))
+    run_id = rows[0].run_id
+    total = await session.scalar(
+        update(WorkflowRun)
+        .where(WorkflowRun.id == run_id)
+        .values(cost_usd=WorkflowRun.cost_usd + cost)
+        .returning(WorkflowRun.cost_usd)
+    )
+    return Decimal(total or 0)
+
+
+async def usage_by_phase(session: AsyncSession, run_id: uuid.UUID) -> list[dict[str, Any]]:
+    query = (
+        select(
+            AIUsage.phase,
+            func.count(),
+            func.sum(AIUsage.prompt_tokens),
+            func.sum(AIUsage.completion_tokens),
+            func.sum(AIUsage.cost_usd),
+        )
+        .where(AIUsage.run_id == run_id)
+        .group_by(AIUsage.phase)
+        .order_by(AIUsage.phase)
+    )
+    return [
+        {
+            "phase": phase,
+            "calls": calls,
+            "prompt_tokens": int(prompt or 0),
+            "completion_tokens": int(completion or 0),
+            "cost_usd": str(cost or 0),
+        }
+        for phase, calls, prompt, completion, cost in (await session.execute(query)).all()
+    ]
+
+
+def is_finished(status: RunStatus) -> bool:
+    return status not in ACTIVE_RUN_STATUSES
+
+
+async def runs_needing_advance(session: AsyncSession, idle_seconds: int = 30) -> list[uuid.UUID]:
+    """Runs that may have lost their job: queued or running without a recent update, or
+    with a decision not yet taken up."""
+    stale = func.now() - func.make_interval(0, 0, 0, 0, 0, 0, idle_seconds)
+    queued = select(WorkflowRun.id).where(
+        WorkflowRun.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)),
+        WorkflowRun.updated_at < stale,
+    )
+    decided = select(ReviewGate.run_id).where(
+        ReviewGate.status == GateStatus.DECIDED, ReviewGate.updated_at < stale
+    )
+    return list(await session.scalars(queued.union(decided)))
