@@ -11,18 +11,26 @@ from pydantic import SecretStr
 from app.audit.endpoints import router as audit_router
 from app.auth.endpoints import router as auth_router
 from app.auth.throttle import LoginThrottle, ThrottleLimits
+from app.chat.endpoints import router as chat_router
 from app.config import ConfigError, Settings, get_settings, validate_for_startup
+from app.core.after_commit import drain as drain_after_commit
 from app.core.api import API_PREFIX
 from app.core.db import create_engine, read_session_factory, session_factory
 from app.core.handlers import install_error_handlers
 from app.core.health import router as health_router
+from app.core.jobs import JobQueue
 from app.core.logging import configure_logging, configure_security_log
 from app.core.middleware import RequestContextMiddleware
 from app.core.redis import Keys, create_redis
 from app.core.secrets_store import load_or_create_dev_secret
 from app.courses.endpoints import router as courses_router
 from app.lessons.endpoints import router as lessons_router
+from app.realtime.endpoints import router as realtime_router
+from app.realtime.hub import EventHub
 from app.users.endpoints import router as users_router
+from app.workflow.endpoints import reviews_router, sources_router
+from app.workflow.endpoints import router as runs_router
+from app.workflow.runtime import WorkflowRuntime
 
 
 def prepare_settings(settings: Settings) -> Settings:
@@ -75,6 +83,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.read_sessions = read_session_factory(engine)
         app.state.redis = redis
         app.state.keys = keys
+        app.state.jobs = JobQueue(settings)
+        app.state.event_hub = EventHub(redis, keys)  # WebSocket fan-out, started on first use
+        # Reads run state and checkpoints, and writes a fork point; it never runs a node.
+        app.state.workflow = WorkflowRuntime(settings.database_url.get_secret_value())
+        await app.state.workflow.open()
         app.state.login_throttle = LoginThrottle(
             redis,
             keys,
@@ -88,6 +101,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.event_hub.close()  # sockets close with 1001 (going away)
+            await drain_after_commit()
+            await app.state.workflow.close()
+            await app.state.jobs.close()
             await redis.aclose()
             await engine.dispose()
 
@@ -119,7 +136,12 @@ def include_routers(app: FastAPI) -> None:
         users_router,
         courses_router,
         lessons_router,
+        chat_router,
+        realtime_router,
         audit_router,
         health_router,
+        runs_router,
+        reviews_router,
+        sources_router,
     ):
         app.include_router(router)

@@ -1,0 +1,3 @@
+from tests.realtime.live import live_server
+
+__all__ = ["live_server"]
