@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.chat import replies
 from app.chat.replies import ReplyRequest
 from app.core.jobs import JobContext, job
 from app.realtime.events import EventType, emit, publish
-from app.workflow.providers import writer_for
-from app.workflow.providers.base import CourseWriter, ProviderError
+from app.workflow import ledger
+from app.workflow.providers import close_writer, writer_for
+from app.workflow.providers.base import CourseWriter, Phase, ProviderError, Usage
+from app.workflow.providers.pricing import prices_for
 
 log = logging.getLogger("courzly.chat")
 FLUSH_SECONDS = 0.1
@@ -71,6 +76,7 @@ async def chat_reply(
         request = await replies.reply_request(session, uuid.UUID(course_id), uuid.UUID(message_id))
     if request is None:
         return
+    owned = writer is None
     writer = writer or writer_for(ctx.settings)
     stream = TokenStream(ctx, request)
     try:
@@ -85,11 +91,29 @@ async def chat_reply(
         log.warning("chat reply failed", extra={"reason": str(exc)[:300]})
         async with ctx.sessions() as session:
             events = await replies.store_failure(session, request, str(exc))
+            await _record_usage(ctx, session, request, exc.usage)  # paid for all the same
             await session.commit()
         await publish(ctx.redis, ctx.keys, events)
         return
+    finally:
+        if owned:
+            await close_writer(writer)
     await stream.flush()
     async with ctx.sessions() as session:
         events = await replies.store_reply(session, request, result.value)
+        await _record_usage(ctx, session, request, result.usage)
         await session.commit()
     await publish(ctx.redis, ctx.keys, events)
+
+
+async def _record_usage(
+    ctx: JobContext, session: AsyncSession, request: ReplyRequest, usage: Sequence[Usage]
+) -> None:
+    await ledger.record(
+        session,
+        course_id=request.course_id,
+        run_id=None,
+        phase=Phase.CHAT,
+        usage=usage,
+        prices=prices_for(ctx.settings),
+    )

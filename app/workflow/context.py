@@ -20,9 +20,8 @@ from app.config import Settings
 from app.core.redis import Keys
 from app.realtime import events
 from app.realtime.events import EventType
-from app.workflow import repository
+from app.workflow import ledger, repository
 from app.workflow.errors import RunCancelled
-from app.workflow.models import AIUsage
 from app.workflow.providers.base import CourseWriter, Phase, Usage
 from app.workflow.providers.pricing import PriceTable
 
@@ -63,24 +62,19 @@ class WorkflowDeps:
     async def record_usage(
         self, phase: Phase, usage: Sequence[Usage], lesson_key: str | None = None
     ) -> None:
-        if not usage:
-            return
-        rows = [
-            AIUsage(
+        async with self.sessions() as session:
+            rows, total = await ledger.record(
+                session,
                 course_id=self.course_id,
                 run_id=self.run_id,
                 phase=phase,
+                usage=usage,
+                prices=self.prices,
                 lesson_key=lesson_key,
-                model=call.model,
-                prompt_tokens=call.prompt_tokens,
-                completion_tokens=call.completion_tokens,
-                cost_usd=self.prices.cost_usd(call),
             )
-            for call in usage
-        ]
-        async with self.sessions() as session:
-            total = await repository.add_usage(session, rows)
             await session.commit()
+        if not rows:
+            return
         await self.emit(
             EventType.COST_UPDATED,
             {

@@ -26,12 +26,12 @@ from app.courses.models import CourseStatus
 from app.realtime import events
 from app.realtime.events import EventType
 from app.realtime.models import WorkflowEvent
-from app.workflow import repository
+from app.workflow import ledger, repository
 from app.workflow.context import WorkflowDeps
 from app.workflow.errors import RunCancelled
 from app.workflow.models import GateKind, GateStatus, ReviewGate, RunStatus, WorkflowRun
 from app.workflow.providers import close_writer, writer_for
-from app.workflow.providers.base import CourseWriter, ProviderError
+from app.workflow.providers.base import CourseWriter, Phase, ProviderError
 from app.workflow.providers.pricing import prices_for
 from app.workflow.runtime import WorkflowRuntime, run_config
 
@@ -102,7 +102,7 @@ async def _step(ctx: JobContext, runtime: WorkflowRuntime, run_id: uuid.UUID) ->
         log.info("run cancelled while running", extra={"run_id": str(run.id)})
         return False
     except ProviderError as exc:
-        await _fail(ctx, run, str(exc))
+        await _fail(ctx, run, exc)
         return False
     finally:
         await close_writer(writer)
@@ -220,11 +220,26 @@ async def _succeed(ctx: JobContext, run: WorkflowRun, snapshot: StateSnapshot) -
     await events.publish(ctx.redis, ctx.keys, [event])
 
 
-async def _fail(ctx: JobContext, run: WorkflowRun, reason: str) -> None:
+_PHASES = {"outline": Phase.OUTLINE, "lessons": Phase.LESSON, "quizzes": Phase.QUIZ}
+
+
+async def _fail(ctx: JobContext, run: WorkflowRun, error: ProviderError) -> None:
     """A step that cannot succeed by retrying: the run stops with the reason, resumable
-    from its last checkpoint through the retry endpoint."""
+    from its last checkpoint through the retry endpoint. Calls made before giving up were
+    paid for all the same, and go to the ledger."""
+    reason = str(error)
     log.warning("run failed", extra={"run_id": str(run.id), "reason": reason})
     async with ctx.sessions() as session:
+        current = await repository.get_run(session, run.id)
+        phase = _PHASES.get(current.phase if current else "", Phase.LESSON)
+        await ledger.record(
+            session,
+            course_id=run.course_id,
+            run_id=run.id,
+            phase=phase,
+            usage=error.usage,
+            prices=prices_for(ctx.settings),
+        )
         await repository.set_run(session, run.id, status=RunStatus.FAILED, error=reason[:2000])
         await courses.set_status(session, run.course_id, CourseStatus.DRAFT)
         event = await events.append(

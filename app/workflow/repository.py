@@ -148,11 +148,8 @@ async def pending_gates(
     return list(page), int(total or 0)
 
 
-async def add_usage(session: AsyncSession, rows: Sequence[AIUsage]) -> Decimal:
-    """Add ledger rows and the cost to their run; returns the run's new total."""
-    session.add_all(rows)
-    cost = sum((row.cost_usd for row in rows), Decimal(0))
-    run_id = rows[0].run_id
+async def add_run_cost(session: AsyncSession, run_id: uuid.UUID, cost: Decimal) -> Decimal:
+    """Add to a run's cost; returns its new total."""
     total = await session.scalar(
         update(WorkflowRun)
         .where(WorkflowRun.id == run_id)

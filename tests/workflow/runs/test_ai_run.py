@@ -93,6 +93,9 @@ async def test_a_step_that_fails_stops_the_run_with_its_reason_and_retry_resumes
     state = await runs.wait(run_id, as_editor, lambda s: s["run"]["status"] == "failed")
     assert "outline" in state["run"]["error"]
     assert "json" in state["run"]["error"].lower()
+    async with factory.sessions() as session:
+        paid = list(await session.scalars(select(AIUsage).where(AIUsage.run_id == run_id)))
+    assert [row.phase for row in paid] == ["outline", "outline"]  # the answer and its repair
 
     retried = await client.post(f"{runs.base}/{run_id}/retry", headers=as_editor)
     assert retried.status_code == 202, retried.text
