@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from psycopg_pool import PoolTimeout
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError
@@ -95,5 +97,14 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CourzlyError, _courzly_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for unavailable in (DBAPIError, OSError, RedisConnectionError, RedisTimeoutError):
-        app.add_exception_handler(unavailable, _dependency_down)
+    # psycopg's are the workflow checkpointer's connections (app/workflow/runtime.py).
+    unavailable: tuple[type[Exception], ...] = (
+        DBAPIError,
+        OSError,
+        RedisConnectionError,
+        RedisTimeoutError,
+        psycopg.OperationalError,
+        PoolTimeout,
+    )
+    for error in unavailable:
+        app.add_exception_handler(error, _dependency_down)

@@ -258,3 +258,9 @@ async def readable_course_ids(session: AsyncSession, user: User) -> list[uuid.UU
     if allows_globally(user.role, Permission.COURSE_READ):
         return None
     return await repository.readable_course_ids(session, user.id)
+
+
+async def lock(session: AsyncSession, course: Course) -> None:
+    """Row-lock a course for the rest of the transaction (and reload it: a writer that held
+    the lock before us may have changed it)."""
+    await session.refresh(course, with_for_update=True)

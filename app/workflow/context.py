@@ -24,6 +24,7 @@ from app.workflow import ledger, repository
 from app.workflow.errors import RunCancelled
 from app.workflow.providers.base import CourseWriter, Phase, Usage
 from app.workflow.providers.pricing import PriceTable
+from app.workflow.schemas import Brief
 
 TOKEN_FLUSH_SECONDS = 0.15
 TOKEN_FLUSH_CHARS = 400
@@ -36,6 +37,7 @@ class WorkflowDeps:
     redis: Redis
     keys: Keys
     writer: CourseWriter
+    brief: Brief  # the run's, fixed for its life
     prices: PriceTable
     run_id: uuid.UUID
     course_id: uuid.UUID

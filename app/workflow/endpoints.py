@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 
 from app.auth.dependencies import CurrentUser
 from app.core.api import API_PREFIX
@@ -132,4 +133,7 @@ async def upload_source(
 ) -> SourceText:
     """Text from a file, for a brief's `source_material` (nothing is stored)."""
     data = await file.read(settings.max_source_bytes + 1)
-    return sources.extract(file.filename or "source", data, settings.max_source_bytes)
+    # PDF parsing is CPU work: off the event loop, so other requests and sockets go on.
+    return await run_in_threadpool(
+        sources.extract, file.filename or "source", data, settings.max_source_bytes
+    )

@@ -33,6 +33,15 @@ class RunAlreadyActive(CourzlyError):
     )
 
 
+class RunBusy(CourzlyError):
+    status_code = 409
+    error = "run_busy"
+    default_detail = "This run is in the middle of a step; try again in a moment."
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": "5"})
+
+
 class RunFinished(CourzlyError):
     status_code = 409
     error = "run_finished"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.courses.models import Course
 from app.workflow.models import (
@@ -28,6 +30,21 @@ async def get_run(
     query = select(WorkflowRun).where(WorkflowRun.id == run_id)
     if for_update:
         query = query.with_for_update()
+    found: WorkflowRun | None = await session.scalar(query)
+    return found
+
+
+async def lock_active_run(session: AsyncSession, run_id: uuid.UUID) -> WorkflowRun | None:
+    """The run, row-locked, if it is active and not cancelled; else None."""
+    query = (
+        select(WorkflowRun)
+        .where(
+            WorkflowRun.id == run_id,
+            WorkflowRun.status.in_(ACTIVE_RUN_STATUSES),
+            WorkflowRun.cancel_requested.is_(False),
+        )
+        .with_for_update()
+    )
     found: WorkflowRun | None = await session.scalar(query)
     return found
 
@@ -52,6 +69,9 @@ async def course_runs(session: AsyncSession, course_id: uuid.UUID) -> list[Workf
     return list(await session.scalars(query))
 
 
+LOCK_POLL_SECONDS = 0.2
+
+
 async def try_lock_run(connection: AsyncConnection, run_id: uuid.UUID) -> bool:
     """One worker advances a run at a time: a session-level advisory lock on a connection of
     its own, released by `unlock_run` or, if the worker dies, when that connection closes."""
@@ -67,6 +87,28 @@ async def unlock_run(connection: AsyncConnection, run_id: uuid.UUID) -> None:
         text("SELECT pg_advisory_unlock(hashtext('courzly-run'), hashtext(:run))"),
         {"run": str(run_id)},
     )
+
+
+@asynccontextmanager
+async def run_lock(
+    engine: AsyncEngine, run_id: uuid.UUID, wait_seconds: float
+) -> AsyncIterator[bool]:
+    """The run's lock, waited for up to `wait_seconds` without holding a transaction open;
+    yields whether it was taken. A holder re-reads the decisions after each of its steps, so
+    a job that gives up loses nothing: the wait only covers a holder that is just leaving."""
+    async with engine.connect() as connection:
+        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        deadline = asyncio.get_running_loop().time() + wait_seconds
+        locked = await try_lock_run(connection, run_id)
+        # The lock lives in PostgreSQL: there is no local event to wait on.
+        while not locked and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(LOCK_POLL_SECONDS)
+            locked = await try_lock_run(connection, run_id)
+        try:
+            yield locked
+        finally:
+            if locked:
+                await unlock_run(connection, run_id)
 
 
 async def set_run(session: AsyncSession, run_id: uuid.UUID, **values: Any) -> None:

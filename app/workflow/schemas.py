@@ -23,7 +23,12 @@ from pydantic import (
 
 from app.core.schemas import Name, ShortText, multi_line
 
-Objective = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+# Text from people and from models alike goes into PostgreSQL: no NUL, no control
+# characters, no unpaired surrogates (a 422, or a repair round for a model, not a 500).
+Text = Annotated[str, AfterValidator(multi_line)]
+Objective = Annotated[
+    str, StringConstraints(min_length=1, max_length=300), AfterValidator(multi_line)
+]
 SourceMaterial = Annotated[str, StringConstraints(max_length=5_000_000), AfterValidator(multi_line)]
 
 
@@ -54,7 +59,7 @@ class Brief(BaseModel):
 class LessonDraft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=200)
+    title: Text = Field(min_length=1, max_length=200)
     objectives: list[Objective] = Field(min_length=1, max_length=10)
     covers: list[int] = Field(
         default_factory=list, description="0-based indexes of the course objectives it serves"
@@ -64,8 +69,8 @@ class LessonDraft(BaseModel):
 class ModuleDraft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=200)
-    summary: str = Field("", max_length=2000)
+    title: Text = Field(min_length=1, max_length=200)
+    summary: Text = Field("", max_length=2000)
     lessons: list[LessonDraft] = Field(min_length=1, max_length=20)
 
 
@@ -83,8 +88,8 @@ class ModulePlan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: str  # "m1"
-    title: str = Field(min_length=1, max_length=200)
-    summary: str = Field("", max_length=2000)
+    title: Text = Field(min_length=1, max_length=200)
+    summary: Text = Field("", max_length=2000)
     lessons: list[LessonPlan] = Field(min_length=1, max_length=20)
 
 
@@ -125,12 +130,12 @@ class QuizItemDraft(BaseModel):
 
     lesson_key: str = Field(description="The key of the lesson this item assesses")
     objective: Objective = Field(description="The lesson objective it assesses, verbatim")
-    question: str = Field(min_length=1, max_length=1000)
-    choices: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] = Field(
+    question: Text = Field(min_length=1, max_length=1000)
+    choices: list[Annotated[Text, StringConstraints(min_length=1, max_length=500)]] = Field(
         min_length=2, max_length=6
     )
     answer_index: int = Field(ge=0, description="0-based index of the correct choice")
-    rationale: str = Field(min_length=1, max_length=2000)
+    rationale: Text = Field(min_length=1, max_length=2000)
 
     @model_validator(mode="after")
     def _answer_is_a_choice(self) -> QuizItemDraft:
@@ -155,8 +160,8 @@ class ChatReplyDraft(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reply: str = Field(min_length=1, max_length=20_000)
-    proposed_content: str | None = Field(None, max_length=200_000)
+    reply: Text = Field(min_length=1, max_length=20_000)
+    proposed_content: Text | None = Field(None, max_length=200_000)
 
 
 class DecisionKind(StrEnum):
@@ -172,7 +177,7 @@ class LessonEdit(BaseModel):
 
     title: Name | None = None
     objectives: list[Objective] | None = Field(None, min_length=1, max_length=10)
-    content: str = Field(min_length=1, max_length=200_000)
+    content: Text = Field(min_length=1, max_length=200_000)
 
 
 class GateDecision(BaseModel):
@@ -181,7 +186,7 @@ class GateDecision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: DecisionKind
-    feedback: str = ""
+    feedback: Text = Field("", max_length=10_000)
     outline: Outline | None = None  # edit at the outline gate
     lesson: LessonEdit | None = None  # edit at a lesson gate
     lesson_keys: list[str] = Field(default_factory=list)  # reject at the final gate

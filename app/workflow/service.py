@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from langgraph.errors import InvalidUpdateError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.audit import service as audit
 from app.config import Settings
@@ -31,6 +31,7 @@ from app.workflow.errors import (
     GateNotFound,
     GateNotPending,
     RunAlreadyActive,
+    RunBusy,
     RunFinished,
     RunNotFound,
     SourceTooLarge,
@@ -66,6 +67,12 @@ class Outbox:
         after_commit(self.session, lambda: self.jobs.enqueue(ADVANCE, key=key, run_id=str(run_id)))
 
 
+def _engine(session: AsyncSession) -> AsyncEngine:
+    bind = session.bind
+    assert isinstance(bind, AsyncEngine)
+    return bind
+
+
 def check_source(brief: Brief, settings: Settings) -> None:
     size = len(brief.source_material.encode())
     if size > settings.max_source_bytes:
@@ -81,6 +88,9 @@ async def start_run(
 ) -> WorkflowRun:
     check_source(brief, settings)
     course = access.course
+    # The course row lock makes concurrent starts queue up here, so the second one sees
+    # the first one's run and gets 409.
+    await courses.lock(session, course)
     if await repository.active_run(session, course.id) is not None:
         raise RunAlreadyActive
     run_id = uuid.uuid4()
@@ -113,8 +123,10 @@ async def start_run(
     return run
 
 
-async def get_run(session: AsyncSession, access: CourseAccess, run_id: uuid.UUID) -> WorkflowRun:
-    run = await repository.get_run(session, run_id)
+async def get_run(
+    session: AsyncSession, access: CourseAccess, run_id: uuid.UUID, *, for_update: bool = False
+) -> WorkflowRun:
+    run = await repository.get_run(session, run_id, for_update=for_update)
     if run is None or run.course_id != access.course.id:
         raise RunNotFound
     return run
@@ -151,12 +163,15 @@ async def decide(
     outbox: Outbox,
 ) -> tuple[ReviewGate, bool]:
     """Store a decision and wake the run. The same decision sent again is taken once
-    (returns the gate and False); a different one on a decided gate is a conflict."""
-    run = await get_run(session, access, run_id)
+    (returns the gate and False); a different one on a decided gate is a conflict.
+
+    Locks run, then gate, then (appending the event) the course's counter: the order every
+    worker transaction keeps too, so the two never deadlock."""
+    run = await get_run(session, access, run_id, for_update=True)
     gate = await repository.get_gate(session, gate_id, for_update=True)
     if gate is None or gate.run_id != run.id:
         raise GateNotFound
-    edit = await check_decision(session, gate, body, access.course.id)
+    edit = await check_decision(session, gate, body, run)
     if gate.status is not GateStatus.PENDING:
         if _same_decision(gate, body, edit) and gate.status is not GateStatus.CLOSED:
             return gate, False
@@ -235,7 +250,7 @@ async def retry(
         raise RunNotFound
     if run.status is not RunStatus.FAILED:
         raise RunFinished(f"Only a failed run can be retried; this one is {run.status.value}.")
-    run.status, run.error = RunStatus.QUEUED, None
+    run.status, run.error, run.cancel_requested = RunStatus.QUEUED, None, False
     await audit.record(
         session,
         actor_id=access.user.id,
@@ -294,6 +309,12 @@ async def fork(
     active = await repository.active_run(session, parent.course_id)
     if active is not None and active.id != parent.id:
         raise RunAlreadyActive
+    # A worker in the middle of a parent's step would write past the fork point and the
+    # fork would follow it. A worker that starts one after this check waits on the parent's
+    # row, locked above, and then finds it cancelled.
+    async with repository.run_lock(_engine(session), parent.id, wait_seconds=0) as free:
+        if not free:
+            raise RunBusy
     try:
         branch = await runtime.graph.aupdate_state(
             run_config(parent, checkpoint_id=checkpoint_id), None

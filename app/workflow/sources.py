@@ -6,7 +6,7 @@ import io
 from pathlib import PurePath
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 
 from app.core.schemas import multi_line
 from app.workflow.errors import SourceTooLarge, UnsupportedSource
@@ -57,5 +57,6 @@ def _pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         return "\n\n".join((page.extract_text() or "") for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise UnsupportedSource("The PDF could not be read.") from exc
+    # PyPdfError covers encrypted files too (their decryption needs a package we leave out).
+    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise UnsupportedSource("The PDF could not be read (damaged or encrypted).") from exc

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.lessons import repository as lessons
 from app.workflow.errors import InvalidDecision
-from app.workflow.models import GateKind, ReviewGate
+from app.workflow.models import GateKind, ReviewGate, WorkflowRun
 from app.workflow.schemas import DecisionCreate, DecisionKind, Outline
 
 _MODULE_KEY = re.compile(r"^m[1-9][0-9]?$")
@@ -19,28 +19,31 @@ _LESSON_KEY = re.compile(r"^m[1-9][0-9]?-l[1-9][0-9]?$")
 
 
 async def check_decision(
-    session: AsyncSession, gate: ReviewGate, body: DecisionCreate, course_id: uuid.UUID
+    session: AsyncSession, gate: ReviewGate, body: DecisionCreate, run: WorkflowRun
 ) -> dict[str, Any] | None:
     """Raise InvalidDecision (422) with the reason; return the edit to store, if any."""
+    course_id = run.course_id
     if body.decision is DecisionKind.REJECT and not body.feedback.strip():
         raise InvalidDecision("A rejection needs feedback: it goes into the next draft's prompt.")
     if body.decision is DecisionKind.EDIT:
-        return _edit(gate, body)
+        return _edit(gate, body, len(run.brief.get("objectives", [])))
     if body.outline is not None or body.lesson is not None:
         raise InvalidDecision("Only an 'edit' decision carries an edited outline or lesson.")
     if gate.kind is GateKind.FINAL and body.decision is DecisionKind.REJECT:
-        await _check_lesson_keys(session, course_id, body.lesson_keys)
-        return {"lesson_keys": body.lesson_keys}
+        keys = sorted(set(body.lesson_keys))  # a lesson named twice is still drafted once
+        await _check_lesson_keys(session, course_id, keys)
+        return {"lesson_keys": keys}
     if body.lesson_keys:
         raise InvalidDecision("lesson_keys only apply to a rejection at the final gate.")
     return None
 
 
-def _edit(gate: ReviewGate, body: DecisionCreate) -> dict[str, Any]:
+def _edit(gate: ReviewGate, body: DecisionCreate, objectives: int) -> dict[str, Any]:
     if gate.kind is GateKind.OUTLINE:
         if body.outline is None or body.lesson is not None:
             raise InvalidDecision("An edit at the outline gate carries the edited `outline`.")
         _check_outline_keys(body.outline)
+        _check_covers(body.outline, objectives)
         return {"outline": body.outline.model_dump(mode="json")}
     if gate.kind is GateKind.LESSON:
         if body.lesson is None or body.outline is not None:
@@ -60,6 +63,17 @@ def _check_outline_keys(outline: Outline) -> None:
     for keys in (module_keys, lesson_keys):
         if len(set(keys)) != len(keys):
             raise InvalidDecision("Every module and lesson key must be unique.")
+
+
+def _check_covers(outline: Outline, objectives: int) -> None:
+    """`covers` indexes the brief's objectives: the alignment matrix reads them."""
+    for lesson in outline.lessons():
+        wrong = [i for i in lesson.covers if not 0 <= i < objectives]
+        if wrong:
+            raise InvalidDecision(
+                f"Lesson {lesson.key} covers objectives {wrong}; the brief has {objectives} "
+                f"(numbered from 0)."
+            )
 
 
 async def _check_lesson_keys(session: AsyncSession, course_id: uuid.UUID, keys: list[str]) -> None:

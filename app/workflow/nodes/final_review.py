@@ -41,7 +41,7 @@ async def review_final(state: CourseState, *, runtime: Runtime[WorkflowDeps]) ->
             feedback = [*lessons.get(key, {}).get("feedback", []), decision.feedback]
             updates[key] = {"status": "rejected", "feedback": feedback}
             rounds = int(lessons.get(key, {}).get("rounds", 0))
-            task = lesson_task(key, state["brief"], state["outline"] or {}, feedback, rounds)
+            task = lesson_task(key, state["outline"] or {}, feedback, rounds)
             sends.append(Send("draft_lesson", task))
             await generated.set_lesson_status(session, deps.course_id, key, LessonStatus.DRAFTED)
         await session.commit()

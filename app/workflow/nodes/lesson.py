@@ -8,7 +8,7 @@ from app.lessons.models import LessonStatus, RevisionSource
 from app.realtime.events import EventType
 from app.workflow.context import TokenBatcher, WorkflowDeps
 from app.workflow.providers.base import Phase
-from app.workflow.schemas import Brief, Outline
+from app.workflow.schemas import Outline
 from app.workflow.tasks import LessonTask
 
 
@@ -21,11 +21,10 @@ async def draft_lesson(task: LessonTask, *, runtime: Runtime[WorkflowDeps]) -> C
     key, round_ = task["key"], task["rounds"] + 1
     await deps.ensure_not_cancelled()
     await deps.emit(EventType.LESSON_STARTED, {"lesson_key": key, "round": round_})
-    brief = Brief.model_validate(task["brief"])
     outline = Outline.model_validate(task["outline"])
     plan = outline.lesson(key)
     stream = TokenBatcher(deps, key)
-    result = await deps.writer.lesson(brief, outline, plan, task["feedback"], stream)
+    result = await deps.writer.lesson(deps.brief, outline, plan, task["feedback"], stream)
     await stream.flush()
     await deps.record_usage(Phase.LESSON, result.usage, lesson_key=key)
     async with deps.sessions() as session:

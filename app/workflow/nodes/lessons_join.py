@@ -19,7 +19,6 @@ async def join_lessons(state: CourseState, *, runtime: Runtime[WorkflowDeps]) ->
         return Command(goto=END)
     await runtime.context.set_phase("quizzes")
     tasks: list[ModuleTask] = [
-        {"key": module.key, "brief": state["brief"], "outline": state["outline"] or {}}
-        for module in outline.modules
+        {"key": module.key, "outline": state["outline"] or {}} for module in outline.modules
     ]
     return Command(goto=[Send("draft_quiz", task) for task in tasks])

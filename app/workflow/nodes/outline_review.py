@@ -44,11 +44,8 @@ async def review_outline(state: CourseState, *, runtime: Runtime[WorkflowDeps]) 
         key: {"status": "planned", "lesson_id": str(lesson_id), "feedback": [], "rounds": 0}
         for key, lesson_id in lesson_ids.items()
     }
-    brief = state["brief"]
     outline_json = outline.model_dump(mode="json")
     return Command(
         update={"outline": outline_json, "lessons": lessons},
-        goto=[
-            Send("draft_lesson", lesson_task(key, brief, outline_json, [], 0)) for key in lessons
-        ],
+        goto=[Send("draft_lesson", lesson_task(key, outline_json, [], 0)) for key in lessons],
     )

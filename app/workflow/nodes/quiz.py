@@ -8,7 +8,7 @@ from app.lessons import generated, repository
 from app.realtime.events import EventType
 from app.workflow.context import WorkflowDeps
 from app.workflow.providers.base import Phase, ProviderError
-from app.workflow.schemas import Brief, Outline, QuizItemDraft
+from app.workflow.schemas import Outline, QuizItemDraft
 from app.workflow.tasks import ModuleTask
 
 
@@ -25,13 +25,12 @@ async def draft_quiz(task: ModuleTask, *, runtime: Runtime[WorkflowDeps]) -> dic
     deps = runtime.context
     await deps.ensure_not_cancelled()
     key = task["key"]
-    brief = Brief.model_validate(task["brief"])
     outline = Outline.model_validate(task["outline"])
     module = next(m for m in outline.modules if m.key == key)
     async with deps.sessions() as session:
         rows = await repository.keyed_lessons(session, deps.course_id)
     texts = {lesson.key: rows[lesson.key].content for lesson in module.lessons}
-    result = await deps.writer.quiz(brief, module, texts)
+    result = await deps.writer.quiz(deps.brief, module, texts)
     await deps.record_usage(Phase.QUIZ, result.usage, lesson_key=key)
     items = _assessable(result.value.items, outline, key)
     if not items:
