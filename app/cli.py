@@ -114,6 +114,9 @@ def run(
                 workers=live.api_processes if live.api_processes > 1 else None,
                 log_config=None,
                 proxy_headers=False,
+                # Events are small JSON frames: compressing each one again for every socket
+                # cost more server CPU than it saves on the wire.
+                ws_per_message_deflate=False,
             )
         finally:
             if worker_process is not None:

@@ -40,6 +40,7 @@ def uvicorn_command(app: str, port: int, processes: int) -> list[str]:
         *(sys.executable, "-m", "uvicorn", app, "--factory"),
         *("--host", HOST, "--port", str(port)),
         *("--loop", "uvloop", "--http", "httptools"),
+        *("--ws-per-message-deflate", "false"),  # as `courzly run` serves it
         # Info level only adds start and stop lines (no access log): READY_LINE among them.
         *("--no-access-log", "--log-level", "info"),
     ]
