@@ -44,3 +44,13 @@ permissions-doc: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# Workflow benchmark: parallel lesson generation and a burst of runs (bench/README.md).
+.PHONY: bench-workflow
+bench-workflow: $(STAMP)
+	$(BIN)/python bench/workflow.py $(BENCH_ARGS)
+
+# WebSocket benchmark: 1,000 clients on one course, event delivery latency (bench/README.md).
+.PHONY: bench-ws
+bench-ws: $(STAMP)
+	$(BIN)/python bench/ws.py $(BENCH_ARGS)
