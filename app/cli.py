@@ -104,7 +104,11 @@ def run(
         )
         worker_process = None
         if worker:
-            worker_process = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
+            # A short grace: Ctrl-C should not wait on an idle worker's polling loops; a job
+            # cut short is picked up again on the next start.
+            worker_process = subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "worker", "--grace-seconds", "2"]
+            )
         try:
             uvicorn.run(
                 "app.main:create_app",
@@ -125,7 +129,16 @@ def run(
 
 
 @cli.command("worker")
-def worker_command() -> None:
+def worker_command(
+    grace_seconds: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="On SIGTERM/SIGINT, how long running jobs may finish before they are "
+            "cancelled (a cancelled job is retried by another worker)",
+        ),
+    ] = 10,
+) -> None:
     """Run a job worker (needs DATABASE_URL and REDIS_URL, as `courzly run` sets them)."""
     from app import worker
 
@@ -134,7 +147,7 @@ def worker_command() -> None:
     if settings.database_url is None or settings.redis_url is None:
         typer.secho("The worker needs DATABASE_URL and REDIS_URL.", fg="red", err=True)
         raise typer.Exit(2)
-    asyncio.run(worker.serve(settings))
+    asyncio.run(worker.serve(settings, grace_seconds=grace_seconds))
 
 
 @cli.command("migrate")

@@ -130,5 +130,5 @@ def build_worker(
     )
 
 
-async def serve(settings: Settings) -> None:
-    await build_worker(settings).start()
+async def serve(settings: Settings, grace_seconds: int = 10) -> None:
+    await build_worker(settings, grace_seconds=grace_seconds).start()
