@@ -37,6 +37,23 @@ def _single_line(value: str) -> str:
     return _clean(value, single_line=True)
 
 
+def printable(text: str) -> str:
+    """`text` without the control characters `storable` refuses (for text we did not write)."""
+    return _CONTROL.sub("", text)
+
+
+def storable(value: str) -> str:
+    """Text kept exactly as given (lesson bodies, chat replies), but storable: no NUL or
+    other control characters, no unpaired surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text contains an unpaired surrogate") from exc
+    if _CONTROL.search(value):
+        raise ValueError("text contains control characters")
+    return value
+
+
 def multi_line(value: str) -> str:
     return _clean(value, single_line=False)
 

@@ -263,4 +263,4 @@ async def readable_course_ids(session: AsyncSession, user: User) -> list[uuid.UU
 async def lock(session: AsyncSession, course: Course) -> None:
     """Row-lock a course for the rest of the transaction (and reload it: a writer that held
     the lock before us may have changed it)."""
-    await session.refresh(course, with_for_update=True)
+    await session.refresh(course, with_for_update={"key_share": True})

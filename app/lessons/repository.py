@@ -71,7 +71,7 @@ async def lesson_by_key(
 ) -> Lesson | None:
     query = select(Lesson).where(Lesson.course_id == course_id, Lesson.workflow_key == key)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)  # see app/workflow/repository.py
     found: Lesson | None = await session.scalar(query)
     return found
 

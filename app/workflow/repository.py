@@ -23,13 +23,18 @@ from app.workflow.models import (
     WorkflowRun,
 )
 
+# Row locks here are FOR NO KEY UPDATE (key_share=True): they still serialize writers of
+# the row, but let rows that reference it (events, ledger entries, gates) be inserted
+# meanwhile. A plain FOR UPDATE would block those foreign-key checks and deadlock against
+# a worker that has just taken the course's event counter.
+
 
 async def get_run(
     session: AsyncSession, run_id: uuid.UUID, *, for_update: bool = False
 ) -> WorkflowRun | None:
     query = select(WorkflowRun).where(WorkflowRun.id == run_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     found: WorkflowRun | None = await session.scalar(query)
     return found
 
@@ -43,7 +48,7 @@ async def lock_active_run(session: AsyncSession, run_id: uuid.UUID) -> WorkflowR
             WorkflowRun.status.in_(ACTIVE_RUN_STATUSES),
             WorkflowRun.cancel_requested.is_(False),
         )
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     found: WorkflowRun | None = await session.scalar(query)
     return found
@@ -129,7 +134,7 @@ async def get_gate(
 ) -> ReviewGate | None:
     query = select(ReviewGate).where(ReviewGate.id == gate_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     found: ReviewGate | None = await session.scalar(query)
     return found
 

@@ -21,11 +21,12 @@ from pydantic import (
     model_validator,
 )
 
-from app.core.schemas import Name, ShortText, multi_line
+from app.core.schemas import Name, ShortText, multi_line, storable
 
 # Text from people and from models alike goes into PostgreSQL: no NUL, no control
 # characters, no unpaired surrogates (a 422, or a repair round for a model, not a 500).
 Text = Annotated[str, AfterValidator(multi_line)]
+Verbatim = Annotated[str, AfterValidator(storable)]  # long text kept byte for byte
 Objective = Annotated[
     str, StringConstraints(min_length=1, max_length=300), AfterValidator(multi_line)
 ]
@@ -160,8 +161,8 @@ class ChatReplyDraft(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reply: Text = Field(min_length=1, max_length=20_000)
-    proposed_content: Text | None = Field(None, max_length=200_000)
+    reply: Verbatim = Field(min_length=1, max_length=20_000)
+    proposed_content: Verbatim | None = Field(None, max_length=200_000)
 
 
 class DecisionKind(StrEnum):
@@ -177,7 +178,7 @@ class LessonEdit(BaseModel):
 
     title: Name | None = None
     objectives: list[Objective] | None = Field(None, min_length=1, max_length=10)
-    content: Text = Field(min_length=1, max_length=200_000)
+    content: Verbatim = Field(min_length=1, max_length=200_000)
 
 
 class GateDecision(BaseModel):

@@ -122,3 +122,14 @@ async def test_chat_with_only_a_block_gets_a_default_reply(
     result = await writer.chat(make_brief(), [ChatTurn("user", "edit")], lesson, "x", Tokens())
     assert result.value.proposed_content == "# New"
     assert result.value.reply == EDIT_ONLY_REPLY
+
+
+async def test_control_characters_from_the_model_never_reach_the_lesson(
+    writer: OpenAIWriter, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.responder = lambda request: "# Title\x00\n\nText\x07 with a bell\x1b.\n"
+    outline = make_outline()
+    tokens = Tokens()
+    result = await writer.lesson(make_brief(), outline, outline.lesson("m1-l1"), [], tokens)
+    assert result.value == "# Title\n\nText with a bell.\n"
+    assert "".join(tokens.received) == result.value

@@ -23,6 +23,7 @@ from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ValidationError
 
 from app.config import Settings
+from app.core.schemas import printable
 from app.workflow import prompts
 from app.workflow.prompts import ChatMessage
 from app.workflow.providers.base import ProviderError, Result, TokenSink, Usage
@@ -190,10 +191,13 @@ class LLMClient:
                         continue
                     choice = chunk.choices[0]
                     finish_reason = choice.finish_reason or finish_reason
-                    if choice.delta.content:
-                        parts.append(choice.delta.content)
+                    # Control characters (a NUL above all) could not be stored; a model
+                    # has no business sending them, so they are dropped as they stream.
+                    delta = printable(choice.delta.content or "")
+                    if delta:
+                        parts.append(delta)
                         forwarded = True
-                        await on_token(choice.delta.content)
+                        await on_token(delta)
             return StreamedText("".join(parts), finish_reason)
 
         # Once tokens reached the listener a retry would repeat them, so it is not tried.
