@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(8, alias="WORKER_CONCURRENCY", ge=1, le=256)
     worker_heartbeat_seconds: int = Field(15, alias="WORKER_HEARTBEAT_SECONDS", ge=1, le=600)
 
+    # Exports: files under EXPORTS_DIR, or in S3 when a bucket is named (boto3 reads the
+    # usual AWS_* variables or the instance role for credentials and region).
+    exports_dir: Path | None = Field(None, alias="EXPORTS_DIR")
+    exports_s3_bucket: str | None = Field(None, alias="EXPORTS_S3_BUCKET")
+    exports_s3_prefix: str = Field("exports/", alias="EXPORTS_S3_PREFIX")
+    export_url_ttl_seconds: int = Field(300, alias="EXPORT_URL_TTL_SECONDS", ge=10, le=86400)
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
@@ -88,6 +95,10 @@ class Settings(BaseSettings):
     @property
     def trusted_proxy_set(self) -> frozenset[str]:
         return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
+    @property
+    def resolved_exports_dir(self) -> Path:
+        return self.exports_dir or self.data_dir / "exports"
 
     @property
     def resolved_security_log_file(self) -> Path:

@@ -25,6 +25,9 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.redis import Keys, create_redis
 from app.core.secrets_store import load_or_create_dev_secret
 from app.courses.endpoints import router as courses_router
+from app.exports.endpoints import files_router as export_files_router
+from app.exports.endpoints import import_router
+from app.exports.endpoints import router as exports_router
 from app.lessons.endpoints import router as lessons_router
 from app.realtime.endpoints import router as realtime_router
 from app.realtime.hub import EventHub
@@ -150,5 +153,8 @@ def include_routers(app: FastAPI) -> None:
         runs_router,
         reviews_router,
         sources_router,
+        exports_router,
+        export_files_router,
+        import_router,
     ):
         app.include_router(router)

@@ -26,7 +26,7 @@ from app.workflow import service as workflow_service
 from app.workflow.runtime import WorkflowRuntime
 
 log = logging.getLogger("courzly.worker")
-JOB_MODULES = ("app.workflow.jobs", "app.chat.jobs")
+JOB_MODULES = ("app.workflow.jobs", "app.chat.jobs", "app.exports.jobs")
 EXPIRED_SESSION_GRACE = timedelta(days=7)
 CONTEXT_KEY = "courzly"
 

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     REVIEW_DECIDE = "review:decide"
     RUN_START = "run:start"  # start, fork and cancel workflow runs
     CHAT_SEND = "chat:send"
+    EXPORT_CREATE = "export:create"  # downloading needs course:read only
 
 
 GLOBAL_ONLY = frozenset({Permission.USERS_MANAGE, Permission.AUDIT_READ, Permission.COURSES_CREATE})
@@ -58,6 +59,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
         Permission.LESSON_DELETE,
         Permission.RUN_START,
         Permission.CHAT_SEND,
+        Permission.EXPORT_CREATE,
     },
     Role.ADMIN: frozenset(Permission),
 }

@@ -43,6 +43,9 @@ class EventType(StrEnum):
     CHAT_TOKENS = "chat.tokens"
     SUGGESTION_CREATED = "suggestion.created"
     SUGGESTION_DECIDED = "suggestion.decided"
+    EXPORT_PROGRESS = "export.progress"
+    EXPORT_READY = "export.ready"
+    EXPORT_FAILED = "export.failed"
 
 
 def channel(keys: Keys, course_id: uuid.UUID) -> str:

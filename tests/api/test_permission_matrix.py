@@ -19,8 +19,11 @@ from app.core.access import api_operations
 from app.core.permissions import Role
 from app.core.permissions_doc import render
 from app.courses import service as courses
-from app.courses.models import CourseMember
+from app.courses.models import Course, CourseMember
 from app.courses.schemas import CourseCreate
+from app.exports.models import Export, ExportStatus
+from app.exports.snapshot import course_document
+from app.exports.storage import storage_for
 from app.main import create_app
 from app.migrate import ROOT
 from app.workflow.models import GateKind, GateStatus, ReviewGate, RunStatus, WorkflowRun
@@ -156,6 +159,30 @@ async def _suggestion(world: World) -> dict[str, str]:
     return {"suggestion_id": str(suggestion.id)}
 
 
+async def _finished_export(world: World) -> dict[str, str]:
+    """A stored export of the target course and a valid signed link to its file."""
+    async with world.app.state.sessions() as session:
+        export = Export(
+            course_id=world.course_id,
+            format="json",
+            status=ExportStatus.SUCCEEDED,
+            storage_key=f"{world.course_id}/matrix/target.json",
+        )
+        session.add(export)
+        await session.commit()
+    storage = storage_for(world.app.state.settings)
+    await storage.put(export.storage_key or "", b"{}", "application/json")
+    link = storage.link(export.id, export.storage_key or "", "target.json")
+    return {"export_id": str(export.id), "query": link.url.split("?", 1)[1]}
+
+
+async def _course_json(world: World) -> dict[str, Any]:
+    async with world.app.state.sessions() as session:
+        course = await session.get(Course, world.course_id)
+        document = await course_document(session, course)
+    return document.model_dump(mode="json", by_alias=True)
+
+
 async def _fork_body(world: World) -> dict[str, Any]:
     return {"checkpoint_id": world.extra["checkpoint_id"]}
 
@@ -261,6 +288,20 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/courses/{course_id}/suggestions/{suggestion_id}/reject"): Case(
         COURSE_EDITORS, course_scoped=True, setup=_suggestion
     ),
+    ("POST", "/api/v1/courses/{course_id}/exports"): Case(
+        COURSE_EDITORS, 202, course_scoped=True, body=_json({"format": "json"})
+    ),
+    ("GET", "/api/v1/courses/{course_id}/exports"): Case(COURSE_READERS, course_scoped=True),
+    ("GET", "/api/v1/courses/{course_id}/exports/formats"): Case(
+        COURSE_READERS, course_scoped=True
+    ),
+    ("GET", "/api/v1/courses/{course_id}/exports/{export_id}/download"): Case(
+        COURSE_READERS, course_scoped=True, setup=_finished_export
+    ),
+    ("GET", "/api/v1/exports/{export_id}/file"): Case(EVERYONE, setup=_finished_export),
+    ("POST", "/api/v1/courses/import"): Case(
+        frozenset({"editor", "admin"}), 201, body=_course_json
+    ),
     ("POST", "/api/v1/courses/{course_id}/sources"): Case(
         COURSE_EDITORS, 201, course_scoped=True, upload=True
     ),
@@ -333,12 +374,13 @@ async def test_route_answers_as_the_matrix_says(
     }
     ids.update({arg: str(world.users[who].id) for arg, who in case.path_args.items()})
     world.extra = await case.setup(world)
+    query = world.extra.pop("query", "")
     ids.update(world.extra)
     body = await case.body(world)
     files = {"file": ("notes.md", b"# Notes\n\nText.", "text/markdown")} if case.upload else None
     response = await client.request(
         method,
-        path.format(**ids),
+        path.format(**ids) + (f"?{query}" if query else ""),
         json=body,
         files=files,
         headers=world.headers.get(principal, {}),

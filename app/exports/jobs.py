@@ -1,0 +1,86 @@
+"""The `export.build` job: snapshot the course, render the format, store the file, tell the
+course channel how far it got."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from app.core.db import utcnow
+from app.core.jobs import JobContext, job
+from app.courses.models import Course
+from app.exports import repository
+from app.exports.formats.all import FORMATS
+from app.exports.models import Export, ExportStatus
+from app.exports.sanitize import LessonTooLarge
+from app.exports.snapshot import course_document
+from app.exports.storage import storage_for
+from app.realtime.events import EventType, emit
+
+log = logging.getLogger("courzly.exports")
+
+
+def file_name(course: Course, export: Export, extension: str) -> str:
+    return f"{course.slug}{'-draft' if export.is_draft else ''}.{extension}"
+
+
+@job("export.build")
+async def build_export(ctx: JobContext, *, export_id: str) -> None:
+    async with ctx.sessions() as session:
+        export = await repository.get_export(session, uuid.UUID(export_id))
+        if export is None or export.status is not ExportStatus.QUEUED:
+            return  # already built by an earlier attempt, or gone with its course
+        course = await session.get(Course, export.course_id)
+        assert course is not None  # exports are deleted with their course
+        export.status = ExportStatus.RUNNING
+        await session.commit()
+
+    async def progress(step: str, percent: int, **extra: Any) -> None:
+        payload = {"export_id": export_id, "format": export.format, "step": step, **extra}
+        await emit(
+            ctx.sessions,
+            ctx.redis,
+            ctx.keys,
+            course.id,
+            None,
+            EventType.EXPORT_PROGRESS,
+            payload | {"percent": percent},
+        )
+
+    fmt = FORMATS[export.format]
+    try:
+        await progress("document", 10)
+        async with ctx.sessions() as session:
+            document = await course_document(session, course)
+        await progress("render", 40)
+        data = await asyncio.to_thread(fmt.render, document)  # CPU work, off the loop
+        await progress("store", 80)
+        key = f"{course.id}/{export.id}/{file_name(course, export, fmt.extension)}"
+        await storage_for(ctx.settings).put(key, data, fmt.media_type)
+    except LessonTooLarge as exc:
+        await _finish(ctx, export, course, error=str(exc))
+        return
+    await _finish(ctx, export, course, key=key, size=len(data))
+
+
+async def _finish(
+    ctx: JobContext,
+    export: Export,
+    course: Course,
+    *,
+    key: str | None = None,
+    size: int | None = None,
+    error: str | None = None,
+) -> None:
+    async with ctx.sessions() as session:
+        row = await repository.get_export(session, export.id)
+        assert row is not None
+        row.status = ExportStatus.FAILED if error else ExportStatus.SUCCEEDED
+        row.storage_key, row.size_bytes, row.error = key, size, error
+        row.finished_at = utcnow()
+        await session.commit()
+    event = EventType.EXPORT_FAILED if error else EventType.EXPORT_READY
+    payload = {"export_id": str(export.id), "format": export.format, "error": error, "size": size}
+    await emit(ctx.sessions, ctx.redis, ctx.keys, course.id, None, event, payload)
