@@ -54,3 +54,8 @@ bench-workflow: $(STAMP)
 .PHONY: bench-ws
 bench-ws: $(STAMP)
 	$(BIN)/python bench/ws.py $(BENCH_ARGS)
+
+# Export benchmark: a 50-lesson course rendered to every format (bench/README.md).
+.PHONY: bench-exports
+bench-exports: $(STAMP)
+	$(BIN)/python bench/exports.py $(BENCH_ARGS)
