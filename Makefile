@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
+	@# Pango and a font for WeasyPrint's PDF export.
+	@scripts/ensure-packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
