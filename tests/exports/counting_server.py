@@ -1,0 +1,48 @@
+"""A local HTTP server that records every request, to prove a renderer loaded nothing."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.exports.packages.sample import PIXEL_PNG
+
+
+@dataclass
+class CountingServer:
+    base_url: str
+    requests: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def counting_server() -> Iterator[CountingServer]:
+    """Serves a PNG (or an empty stylesheet) for any GET on 127.0.0.1, recording the path."""
+    state = CountingServer(base_url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            state.requests.append(self.path)
+            css = self.path.endswith(".css")
+            body = b"" if css else PIXEL_PNG
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css" if css else "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # keep test output clean; requests are recorded above
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
