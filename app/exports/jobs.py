@@ -30,8 +30,10 @@ def file_name(course: Course, export: Export, extension: str) -> str:
 async def build_export(ctx: JobContext, *, export_id: str) -> None:
     async with ctx.sessions() as session:
         export = await repository.get_export(session, uuid.UUID(export_id))
-        if export is None or export.status is not ExportStatus.QUEUED:
-            return  # already built by an earlier attempt, or gone with its course
+        # Running means an earlier attempt died mid-way (jobs are keyed by export, so no
+        # two attempts overlap): build again. Anything else was finished or is gone.
+        if export is None or export.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+            return
         course = await session.get(Course, export.course_id)
         assert course is not None  # exports are deleted with their course
         export.status = ExportStatus.RUNNING
@@ -50,18 +52,25 @@ async def build_export(ctx: JobContext, *, export_id: str) -> None:
         )
 
     fmt = FORMATS[export.format]
+    await progress("document", 10)
     try:
-        await progress("document", 10)
         async with ctx.sessions() as session:
             document = await course_document(session, course)
-        await progress("render", 40)
-        data = await asyncio.to_thread(fmt.render, document)  # CPU work, off the loop
-        await progress("store", 80)
-        key = f"{course.id}/{export.id}/{file_name(course, export, fmt.extension)}"
-        await storage_for(ctx.settings).put(key, data, fmt.media_type)
     except LessonTooLarge as exc:
         await _finish(ctx, export, course, error=str(exc))
         return
+    await progress("render", 40)
+    try:
+        data = await asyncio.to_thread(fmt.render, document)  # CPU work, off the loop
+    except Exception:
+        # Rendering is deterministic: a retry would fail the same way, so say so now.
+        log.exception("export rendering failed", extra={"export": export_id})
+        reason = f"The {fmt.name} file could not be built; the error is in the worker's log."
+        await _finish(ctx, export, course, error=reason)
+        return
+    await progress("store", 80)  # a storage error raises: the job queue retries it
+    key = f"{course.id}/{export.id}/{file_name(course, export, fmt.extension)}"
+    await storage_for(ctx.settings).put(key, data, fmt.media_type)
     await _finish(ctx, export, course, key=key, size=len(data))
 
 

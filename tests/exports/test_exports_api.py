@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import time
 import uuid
 import zipfile
@@ -16,8 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from app.core.permissions import Role
+from app.exports.formats import Format
+from app.exports.formats.all import FORMATS
 from app.realtime.models import WorkflowEvent
 from tests.exports.content import course_with_content
+from tests.exports.readers import all_text
 from tests.factories import Factory
 
 pytestmark = pytest.mark.usefixtures("export_worker")
@@ -49,6 +53,10 @@ async def _download(
     return await client.get(link.json()["url"])  # no credentials: the link is the permission
 
 
+# How formats mark a draft: "(draft)" after titles, or a "Draft:" notice (class names aside).
+DRAFT_MARK = re.compile(r"\(draft\)|draft(?:\*\*|</strong>)?:")
+
+
 async def test_every_format_exports_and_downloads_marked_as_a_draft(
     client: httpx.AsyncClient, factory: Factory
 ) -> None:
@@ -58,15 +66,21 @@ async def test_every_format_exports_and_downloads_marked_as_a_draft(
     formats = (
         await client.get(f"/api/v1/courses/{course.id}/exports/formats", headers=as_viewer)
     ).json()
-    assert {"json", "markdown", "html"} <= set(formats)
+    assert formats == sorted(FORMATS)
+    assert {"json", "markdown", "html", "pdf", "docx", "epub"} <= set(formats)
+    assert {"scorm12", "scorm2004", "cmi5", "imscc"} <= set(formats)
     files = {}
-    for fmt in ("json", "markdown", "html"):
+    for fmt in formats:
         done = await _export(client, course.id, fmt, as_editor)
-        assert (done["status"], done["is_draft"]) == ("succeeded", True)
+        assert (done["status"], done["is_draft"]) == ("succeeded", True), done
         response = await _download(client, course.id, done["id"], as_viewer)
         assert response.status_code == 200
-        assert "-draft." in response.headers["content-disposition"]
+        disposition = response.headers["content-disposition"]
+        assert f"git-for-designers-draft.{FORMATS[fmt].extension}" in disposition
+        assert response.headers["content-type"].startswith(FORMATS[fmt].media_type)
         files[fmt] = response.content
+        if fmt != "json":  # Course JSON says `"approved": false`, checked below
+            assert DRAFT_MARK.search(all_text(fmt, response.content).lower()), fmt
 
     document = json.loads(files["json"])
     assert document["schema_version"] == "1.0"
@@ -96,11 +110,15 @@ async def test_every_format_exports_and_downloads_marked_as_a_draft(
                 select(WorkflowEvent.type).where(WorkflowEvent.course_id == course.id)
             )
         )
-    assert types.count("export.ready") == 3
+    assert types.count("export.ready") == len(formats)
     assert "export.progress" in types
 
 
-@pytest.mark.parametrize("fmt", ["json", "markdown", "html"])
+# A `javascript:` URL as the target of a link, in any format's way of writing one.
+JAVASCRIPT_LINK = re.compile(r'(?:href|target)="javascript|/uri javascript')
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 async def test_hostile_lesson_content_is_neutralised(
     client: httpx.AsyncClient, factory: Factory, fmt: str
 ) -> None:
@@ -108,33 +126,34 @@ async def test_hostile_lesson_content_is_neutralised(
     course = await course_with_content(factory, editor, approved=True)
     headers = await factory.headers(editor)
     done = await _export(client, course.id, fmt, headers)
-    assert done["is_draft"] is False
+    assert (done["status"], done["is_draft"]) == ("succeeded", False), done
     payload = (await _download(client, course.id, done["id"], headers)).content
-    if fmt == "markdown":
-        payload = zipfile.ZipFile(io.BytesIO(payload)).read("lessons/m1-l2.md")
     if fmt == "json":
         # The stored Markdown travels as is (it is the source); what formats show is clean.
-        payload = "".join(
+        text = "".join(
             lesson["html"] for m in json.loads(payload)["modules"] for lesson in m["lessons"]
-        ).encode()
-    text = payload.decode().lower()
-    for forbidden in ("<script", "onerror", "onclick", "evil.example"):
+        ).lower()
+    else:
+        text = all_text(fmt, payload).lower()
+        assert not DRAFT_MARK.search(text)
+    for forbidden in ("<script>alert", "onerror", "onclick", "steal()", "evil.example"):
         assert forbidden not in text, (fmt, forbidden)
-    # A `javascript:` target is never a link: HTML shows it as plain text, Markdown drops it.
-    assert 'href="javascript' not in text
+    # A `javascript:` target is never a link: formats show it as plain text or drop it.
+    assert not JAVASCRIPT_LINK.search(text), fmt
     if fmt == "markdown":
         assert "](javascript" not in text
         assert "[click](#removed-link) and docs" in text  # raw HTML tags go, their text stays
     else:
-        assert 'href="https://docs.example/ok"' in text  # ordinary links stay
+        assert "https://docs.example/ok" in text  # ordinary links stay
 
 
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 async def test_a_lesson_too_large_fails_the_export_with_a_clear_reason(
-    client: httpx.AsyncClient, factory: Factory
+    client: httpx.AsyncClient, factory: Factory, fmt: str
 ) -> None:
     editor = await factory.user(Role.EDITOR)
     course = await course_with_content(factory, editor, lesson_text="word " * 1_000_000)
-    done = await _export(client, course.id, "html", await factory.headers(editor))
+    done = await _export(client, course.id, fmt, await factory.headers(editor))
     assert done["status"] == "failed"
     assert "Lesson m1-l2 is 5.0 MB" in done["error"]
     assert "Split it" in done["error"]
@@ -168,3 +187,19 @@ async def test_bad_requests_are_clear(client: httpx.AsyncClient, factory: Factor
     assert "choose one of" in unknown.json()["detail"]
     missing = await client.get(f"{base}/{uuid.uuid4()}/download", headers=headers)
     assert missing.status_code == 404
+
+
+async def test_a_renderer_that_breaks_fails_the_export_without_leaking_the_error(
+    client: httpx.AsyncClient, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(document: object) -> bytes:
+        raise RuntimeError("internal detail /srv/secret")
+
+    html = FORMATS["html"]
+    monkeypatch.setitem(FORMATS, "html", Format(html.name, html.extension, html.media_type, broken))
+    editor = await factory.user(Role.EDITOR)
+    course = await course_with_content(factory, editor)
+    done = await _export(client, course.id, "html", await factory.headers(editor))
+
+    assert done["status"] == "failed"
+    assert done["error"] == "The html file could not be built; the error is in the worker's log."
