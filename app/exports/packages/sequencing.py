@@ -13,8 +13,10 @@ Why this design (SCORM 2004 4th Edition Sequencing and Navigation):
   satisfied by measure: score.scaled >= PASSING_SCORE, the same threshold the page uses and
   reads back as cmi.scaled_passing_score. Lessons report no success status and keep
   `objectiveSetByContent="false"`, for which the sequencer marks them satisfied when their
-  attempt ends (End Attempt Process), so visiting every lesson plus passing the quiz
-  satisfies a module, and a module without a quiz is satisfied by its lessons alone.
+  attempt ends normally (End Attempt Process), so finishing every lesson (its "Mark lesson
+  complete" button) plus passing the quiz satisfies a module, and a module without a quiz is
+  satisfied by its lessons alone. A lesson closed unfinished exits as `suspend`, which
+  satisfies nothing: the learner resumes it later.
 - Global objective IDs carry the course id, and the organization sets
   `adlseq:objectivesGlobalToSystem="false"` so another course can never unlock this one.
 """
