@@ -34,8 +34,17 @@ PAGE_SCRIPT = r"""/* Courzly page behaviour: lesson completion and quiz scoring.
   }
 
   var form = document.getElementById("courzly-quiz");
+  var retryButton = document.getElementById("courzly-retry");
   if (form) {
     var key = JSON.parse(document.getElementById("courzly-answer-key").textContent);
+    var items = form.querySelectorAll("[data-item]");
+
+    function lock(locked) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        field.disabled = locked;
+      });
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var correct = 0;
@@ -45,23 +54,37 @@ PAGE_SCRIPT = r"""/* Courzly page behaviour: lesson completion and quiz scoring.
         if (right) {
           correct += 1;
         }
-        var item = form.querySelector('[data-item="' + index + '"]');
-        item.classList.add(right ? "courzly-correct" : "courzly-incorrect");
-        item.querySelector(".courzly-feedback").hidden = false;
+        items[index].classList.add(right ? "courzly-correct" : "courzly-incorrect");
+        items[index].querySelector(".courzly-feedback").hidden = false;
       });
       var total = key.answers.length;
       var scaled = total ? correct / total : 0;
       var passed = scaled >= tracker.passingScore(key.passing);
       tracker.recordQuiz(correct, total, passed);
-      tracker.finish(true);
-      Array.prototype.forEach.call(form.elements, function (field) {
-        field.disabled = true;
+      lock(true);
+      var result = "You answered " + correct + " of " + total + " correctly (" +
+        Math.round(scaled * 100) + "%): ";
+      if (passed) {
+        tracker.finish(true);
+        say(result + "passed.");
+      } else {
+        // Stay in this attempt: the learner reads the explanations and tries again here,
+        // rather than being moved on (or left with nothing) by the LMS.
+        retryButton.hidden = false;
+        say(result + "not passed yet. Review the explanations and try again.");
+      }
+    });
+
+    retryButton.addEventListener("click", function () {
+      form.reset();
+      Array.prototype.forEach.call(items, function (item) {
+        item.classList.remove("courzly-correct", "courzly-incorrect");
+        item.querySelector(".courzly-feedback").hidden = true;
       });
-      say(
-        "You answered " + correct + " of " + total + " correctly (" +
-          Math.round(scaled * 100) + "%): " +
-          (passed ? "passed." : "not passed yet. Review the explanations and try again.")
-      );
+      lock(false);
+      retryButton.hidden = true;
+      say("");
+      items[0].querySelector("input").focus();
     });
   }
 })();

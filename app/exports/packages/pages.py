@@ -78,6 +78,7 @@ def quiz_page(document: CourseDocument, unit: Unit, tracking: Tracking) -> bytes
             *items,
             '<button type="submit">Submit answers</button>',
             "</form>",
+            '<button type="button" id="courzly-retry" hidden>Try again</button>',
             '<p id="courzly-status" role="status"></p>',
             f'<script type="application/json" id="courzly-answer-key">{key}</script>',
         ]

@@ -180,7 +180,8 @@ class SequencedCourse:
 
     def take_quiz(self, right: int, of: int, lms_passing: float | None = None) -> Step:
         """The learner submits the delivered quiz with `right` of `of` answers right; the LMS
-        gives the SCO `lms_passing` as cmi.scaled_passing_score when set."""
+        gives the SCO `lms_passing` as cmi.scaled_passing_score when set. A passed quiz moves
+        on; after a failed one the learner closes the page rather than retrying in it."""
         return self._send({"do": "quiz", "right": right, "of": of, "lmsPassing": lms_passing})
 
     def leave(self) -> Step:
@@ -300,12 +301,15 @@ function play(command) {
   const sco = openSco();
   const valid = validity();
   if (command.do === "lesson") sco.completeLesson();
+  let moveOn = command.do !== "leave"; // a learner who closes the page does not move on
   if (command.do === "quiz") {
     const scaled = command.right / command.of;
     // Passed as courzly-page.js decides it: against the LMS's passing score, else ours.
-    sco.recordQuiz(command.right, command.of, scaled >= sco.passingScore(setup.passing));
+    const passed = scaled >= sco.passingScore(setup.passing);
+    sco.recordQuiz(command.right, command.of, passed);
+    moveOn = passed; // failed: the page offers a retry; this learner closes it instead
   }
-  sco.finish(command.do !== "leave"); // a learner who closes the page does not move on
+  sco.finish(moveOn);
   api.reset(); // the LMS clears the run-time data before launching the next SCO
   return { valid, scoErrors: sco.errors };
 }

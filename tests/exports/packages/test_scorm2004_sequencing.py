@@ -43,7 +43,8 @@ def to_module_1_quiz(course: SequencedCourse) -> None:
 # Ways to end module 1's quiz without passing, each returning the step where the sequencer
 # decides whether module 2 comes next.
 def fail_quiz(course: SequencedCourse) -> Step:
-    return course.take_quiz(right=1, of=2)  # score.scaled 0.5; our SCO asks to continue
+    course.take_quiz(right=1, of=2)  # score.scaled 0.5; the learner closes the quiz, then
+    return course.navigate("continue")  # presses the LMS's Continue
 
 
 def leave_quiz(course: SequencedCourse) -> Step:

@@ -123,17 +123,16 @@ async def test_a_lesson_sco_initializes_completes_commits_and_finishes(
 
 
 QUIZ_CASES = [
-    # (answers chosen for m1's two items (right: 0 then 1), LMS mastery, percent, passed)
-    ((0, 1), None, "100", True),
-    ((0, 0), None, "50", False),
-    ((0, 0), "lms-half", "50", True),  # the LMS's own passing score wins over the default
+    # Passing ones: (answers to m1's two items (right: 0 then 1), LMS mastery, percent)
+    ((0, 1), None, "100"),
+    ((0, 0), "lms-half", "50"),  # the LMS's own passing score wins over the default
 ]
 
 
 @pytest.mark.parametrize("api", ["12", "2004"])
-@pytest.mark.parametrize(("answers", "mastery", "percent", "passed"), QUIZ_CASES)
-async def test_a_quiz_sco_reports_its_score_and_outcome(
-    api: str, answers: tuple[int, int], mastery: str | None, percent: str, passed: bool, launch: Any
+@pytest.mark.parametrize(("answers", "mastery", "percent"), QUIZ_CASES)
+async def test_a_passed_quiz_sco_reports_its_score_and_finishes(
+    api: str, answers: tuple[int, int], mastery: str | None, percent: str, launch: Any
 ) -> None:
     lms_mastery = {"12": "50", "2004": "0.5"}[api] if mastery else None
     session: Session = await launch(api, "m1-quiz.html", lms_mastery)
@@ -145,20 +144,54 @@ async def test_a_quiz_sco_reports_its_score_and_outcome(
 
     assert_clean_session(api, calls, session.problems)
     values = set_values(api, calls)
-    outcome = "passed" if passed else "failed"
     if api == "12":
         assert values["cmi.core.score.raw"] == percent
         assert (values["cmi.core.score.min"], values["cmi.core.score.max"]) == ("0", "100")
-        assert await session.cmi("cmi.core.lesson_status") == outcome
+        assert await session.cmi("cmi.core.lesson_status") == "passed"
         assert await session.cmi("cmi.core.score.raw") == percent
     else:
         assert values["cmi.score.scaled"] == str(int(percent) / 100).removesuffix(".0")
         assert values["cmi.score.raw"] == percent
-        assert await session.cmi("cmi.success_status") == outcome
+        assert await session.cmi("cmi.success_status") == "passed"
         assert await session.cmi("cmi.completion_status") == "completed"
         assert await session.cmi("cmi.score.scaled") == values["cmi.score.scaled"]
     assert await session.sco.is_visible(".courzly-feedback")
     assert f"({percent}%)" in await session.sco.inner_text("#courzly-status")
+
+
+@pytest.mark.parametrize("api", ["12", "2004"])
+async def test_a_failed_quiz_is_reported_and_retaken_in_the_same_session(
+    api: str, launch: Any
+) -> None:
+    session: Session = await launch(api, "m1-quiz.html")
+    quiz = session.sco
+
+    await quiz.check('input[name="q0"][value="0"]')
+    await quiz.check('input[name="q1"][value="0"]')  # wrong: 50%, under the 80% to pass
+    await quiz.click('button[type="submit"]')
+    status = "cmi.core.lesson_status" if api == "12" else "cmi.success_status"
+    await session.page.wait_for_function(
+        f"String(window.{'API' if api == '12' else 'API_1484_11'}.{status}) === 'failed'"
+    )
+
+    # Still in the attempt: nothing committed as final, the learner is not moved on.
+    assert API[api]["end"] not in [c["method"] for c in await session.calls()]
+    assert "not passed yet" in await quiz.inner_text("#courzly-status")
+    assert await quiz.is_disabled('input[name="q0"][value="0"]')
+    await quiz.click("#courzly-retry")
+    assert await quiz.is_enabled('input[name="q1"][value="1"]')
+    assert not await quiz.is_checked('input[name="q0"][value="0"]')
+    assert await quiz.is_hidden(".courzly-feedback")
+
+    await quiz.check('input[name="q0"][value="0"]')
+    await quiz.check('input[name="q1"][value="1"]')
+    await quiz.click('button[type="submit"]')
+    calls = await session.ended()
+
+    assert_clean_session(api, calls, session.problems)
+    assert await session.cmi(status) == "passed"
+    raw = "cmi.core.score.raw" if api == "12" else "cmi.score.raw"
+    assert await session.cmi(raw) == "100"
 
 
 async def test_a_sco_opened_without_an_lms_still_works(browser: Browser, site: str) -> None:
