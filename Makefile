@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck pytest bench-api requirements permissions-doc clean
+.PHONY: web-build web-test api-client
+WEB := frontend
+WEB_STAMP := $(WEB)/node_modules/.installed
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
@@ -15,10 +18,28 @@ $(STAMP): requirements/dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) web-build
 	$(BIN)/courzly run
 
-test: lint typecheck pytest
+# The web app first: the browser tests in pytest drive its build.
+test: lint typecheck web-test pytest
+
+$(WEB_STAMP): $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(WEB_STAMP)
+
+web-build: $(WEB_STAMP)
+	cd $(WEB) && npm run build
+
+# Types, unit tests, the production build and its size budget, and a current API client.
+web-test: $(WEB_STAMP)
+	cd $(WEB) && npm run typecheck && npm test && npm run build && npm run check:size
+	cd $(WEB) && node scripts/check-api-client.mjs
+
+# Regenerate the web app's API client after changing the API.
+api-client: $(STAMP) $(WEB_STAMP)
+	$(BIN)/courzly openapi
+	cd $(WEB) && npm run gen:api
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -45,7 +66,7 @@ permissions-doc: $(STAMP)
 	$(BIN)/courzly permissions-doc
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(WEB)/node_modules $(WEB)/dist
 
 # Workflow benchmark: parallel lesson generation and a burst of runs (bench/README.md).
 .PHONY: bench-workflow

@@ -243,13 +243,30 @@ def permissions_doc(
     """Write docs/permissions.md from the permission matrix and the routes."""
     from app.core.permissions_doc import render
 
-    path = Path(migrate.ROOT / "docs" / "permissions.md")
-    text = render()
+    _write_generated(
+        migrate.ROOT / "docs" / "permissions.md", render(), check, "courzly permissions-doc"
+    )
+
+
+@cli.command("openapi")
+def openapi_command(
+    check: Annotated[bool, typer.Option(help="Fail if the file is out of date")] = False,
+) -> None:
+    """Write the OpenAPI document the web app's API client is generated from."""
+    from app.core.openapi_doc import openapi_document
+
+    path = migrate.ROOT / "frontend" / "src" / "api" / "openapi.json"
+    _write_generated(path, openapi_document(), check, "make api-client")
+
+
+def _write_generated(path: Path, text: str, check: bool, how: str) -> None:
+    """Write a generated file, or with `check` fail when the stored one differs."""
     if check:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            typer.secho(f"{path} is out of date: run `courzly permissions-doc`", fg="red", err=True)
+            typer.secho(f"{path} is out of date: run `{how}`", fg="red", err=True)
             raise typer.Exit(1)
         return
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     typer.echo(f"Wrote {path}")
 

@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     exports_s3_prefix: str = Field("exports/", alias="EXPORTS_S3_PREFIX")
     export_url_ttl_seconds: int = Field(300, alias="EXPORT_URL_TTL_SECONDS", ge=10, le=86400)
 
+    # The built web app (`npm run build` in frontend/); served at / when the folder exists.
+    web_app_dir: Path = Field(
+        Path(__file__).resolve().parent.parent / "frontend" / "dist", alias="WEB_APP_DIR"
+    )
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION

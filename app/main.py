@@ -15,7 +15,7 @@ from app.auth.throttle import LoginThrottle, ThrottleLimits
 from app.chat.endpoints import router as chat_router
 from app.config import ConfigError, Settings, get_settings, validate_for_startup
 from app.core.after_commit import drain as drain_after_commit
-from app.core.api import API_PREFIX
+from app.core.api import API_PREFIX, API_TITLE, API_VERSION
 from app.core.db import create_engine, read_session_factory, session_factory
 from app.core.handlers import install_error_handlers
 from app.core.health import router as health_router
@@ -32,6 +32,7 @@ from app.lessons.endpoints import router as lessons_router
 from app.realtime.endpoints import router as realtime_router
 from app.realtime.hub import EventHub
 from app.users.endpoints import router as users_router
+from app.web import mount_web_app
 from app.workflow.endpoints import reviews_router, sources_router
 from app.workflow.endpoints import router as runs_router
 from app.workflow.runtime import WorkflowRuntime
@@ -119,8 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await engine.dispose()
 
     app = FastAPI(
-        title="Courzly API",
-        version="1",
+        title=API_TITLE,
+        version=API_VERSION,
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     include_routers(app)
+    mount_web_app(app, settings.web_app_dir)  # after the API routes, which match first
     return app
 
 

@@ -1,20 +1,16 @@
-"""Headless Chromium for the browser tests: Debian's chromium, one per test module."""
+"""Headless Chromium for the package browser tests, one per test module."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
-from tests.exports.packages import lms
+from tests.browser import chromium
 
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(lms.ensure_chromium()), args=lms.CHROMIUM_FLAGS
-        )
-        yield chromium
-        await chromium.close()
+    async with chromium() as launched:
+        yield launched

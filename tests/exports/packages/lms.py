@@ -19,19 +19,8 @@ from pathlib import Path
 
 from app.exports.packages import PackageFiles
 
-ROOT = Path(__file__).resolve().parents[3]
 NPM_PROJECT = Path(__file__).parent / "browser"
 SCORM_AGAIN = NPM_PROJECT / "node_modules" / "scorm-again" / "dist" / "scorm-again.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 # The host page: the LMS window. `?api=12|2004&sco=<path>[&mastery=<value>]`.
 HOST_PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">
@@ -82,15 +71,6 @@ def ensure_scorm_again() -> Path:
             timeout=300,
         )
     return SCORM_AGAIN
-
-
-def ensure_chromium() -> Path:
-    """Debian's chromium (Playwright's own browser download is not reachable here)."""
-    if not CHROMIUM.exists():
-        subprocess.run(
-            [str(ROOT / "scripts" / "ensure-packages.sh"), "chromium"], check=True, timeout=900
-        )
-    return CHROMIUM
 
 
 def write_site(root: Path, packages: dict[str, PackageFiles]) -> None:

@@ -1,0 +1,56 @@
+/**
+ * The API renders every error as one body (app/core/handlers.py):
+ * {"error": code, "detail": message, "request_id": ...}. The OpenAPI document does not
+ * describe it, so this is the one hand-written shape on the client side.
+ */
+export interface ApiErrorBody {
+  error: string;
+  detail: string;
+  request_id?: string | null;
+  retry_after?: number;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly requestId: string | null;
+
+  constructor(status: number, code: string, detail: string, requestId: string | null = null) {
+    super(detail);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+  }
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== "object" || value === null) return false;
+  const body = value as Record<string, unknown>;
+  return typeof body.error === "string" && typeof body.detail === "string";
+}
+
+export function toApiError(status: number, body: unknown): ApiError {
+  if (isErrorBody(body)) {
+    return new ApiError(status, body.error, body.detail, body.request_id ?? null);
+  }
+  if (status === 0 || status >= 500) {
+    return new ApiError(status, "unavailable", "The server is not reachable; try again shortly.");
+  }
+  return new ApiError(status, "http_error", `The request failed (HTTP ${status}).`);
+}
+
+/** Unwraps an openapi-fetch result: the data, or a thrown ApiError. */
+export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.response.ok && result.data !== undefined) return result.data;
+  if (result.response.ok) {
+    throw new ApiError(result.response.status, "empty_response", "The server sent no data.");
+  }
+  throw toApiError(result.response.status, result.error);
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return "The server is not reachable; check your connection.";
+  return "Something went wrong.";
+}

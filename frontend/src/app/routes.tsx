@@ -1,0 +1,46 @@
+import { lazy, Suspense } from "react";
+import { Navigate, type RouteObject } from "react-router-dom";
+
+import { RequireAuth } from "../features/auth/components/RequireAuth";
+import { Layout } from "./Layout";
+import { PageLoading } from "./PageLoading";
+
+// One chunk per screen: only the shell, router and data layer load up front.
+const SignInPage = lazy(() => import("../features/auth/components/SignInPage"));
+const CoursesDashboard = lazy(() => import("../features/courses/components/CoursesDashboard"));
+const NewCoursePage = lazy(() => import("../features/courses/components/NewCoursePage"));
+const NotFoundPage = lazy(() => import("./NotFoundPage"));
+
+export const routes: RouteObject[] = [
+  {
+    path: "/sign-in",
+    element: (
+      <Suspense fallback={<PageLoading />}>
+        <SignInPage />
+      </Suspense>
+    ),
+  },
+  {
+    element: (
+      <RequireAuth>
+        <Layout />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/courses" replace /> },
+      { path: "courses", element: <CoursesDashboard /> },
+      { path: "courses/new", element: <NewCoursePage /> },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+];
+
+// React Router 7 behaviour, opted into now so the upgrade changes nothing.
+export const routerFuture = {
+  v7_relativeSplatPath: true,
+  v7_fetcherPersist: true,
+  v7_normalizeFormMethod: true,
+  v7_partialHydration: true,
+  v7_skipActionErrorRevalidation: true,
+} as const;
+export const providerFuture = { v7_startTransition: true } as const;

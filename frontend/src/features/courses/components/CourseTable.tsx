@@ -1,0 +1,41 @@
+import { formatDateTime } from "../../../lib/format";
+import type { CourseSummary } from "../api/courses";
+import { STATUS_LABELS, STATUS_STYLES } from "../status";
+
+export function CourseTable({ courses }: { courses: CourseSummary[] }) {
+  return (
+    <table className="min-w-full divide-y divide-slate-200 bg-white text-left text-sm">
+      <caption className="sr-only">Courses</caption>
+      <thead className="bg-slate-100">
+        <tr>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Title
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Status
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Updated
+          </th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {courses.map((course) => (
+          <tr key={course.id}>
+            <th scope="row" className="px-4 py-2 font-medium">
+              {course.title}
+            </th>
+            <td className="px-4 py-2">
+              <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_STYLES[course.status]}`}>
+                {STATUS_LABELS[course.status]}
+              </span>
+            </td>
+            <td className="px-4 py-2 text-slate-600">
+              <time dateTime={course.updated_at}>{formatDateTime(course.updated_at)}</time>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
