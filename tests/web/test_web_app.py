@@ -4,55 +4,11 @@ Screenshots of each screen go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from playwright.async_api import Page, expect
 
-import pytest
-from playwright.async_api import Browser, Page, expect
-
-from app.config import Settings
 from app.core.permissions import Role
-from app.migrate import ROOT
-from tests.browser import chromium
-from tests.factories import PASSWORD, Factory
-from tests.web.live import live_server
-
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-async def site(settings: Settings, app: object) -> AsyncIterator[str]:
-    async with live_server(settings) as base:
-        yield base
-
-
-@pytest.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context()
-    opened = await context.new_page()
-    problems: list[str] = []
-    opened.on("pageerror", lambda error: problems.append(str(error)))
-    yield opened
-    await context.close()
-    assert problems == [], problems
-
-
-async def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-async def sign_in(page: Page, site: str, email: str, password: str = PASSWORD) -> None:
-    await page.goto(f"{site}/")
-    await expect(page).to_have_url(f"{site}/sign-in", timeout=10_000)
-    await page.get_by_label("E-mail").fill(email)
-    await page.get_by_label("Password").fill(password)
-    await page.get_by_role("button", name="Sign in").click()
+from tests.factories import Factory
+from tests.web.helpers import screenshot, sign_in
 
 
 async def test_an_editor_signs_in_finds_a_course_and_signs_out(
