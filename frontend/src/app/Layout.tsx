@@ -4,6 +4,10 @@ import { NavLink, Outlet } from "react-router-dom";
 import { useCurrentUser, useSignOut } from "../features/auth/api/auth";
 import { PageLoading } from "./PageLoading";
 
+function navLinkClass({ isActive }: { isActive: boolean }): string {
+  return isActive ? "font-medium text-indigo-700" : "text-slate-700";
+}
+
 export function Layout() {
   const user = useCurrentUser();
   const signOut = useSignOut();
@@ -19,11 +23,11 @@ export function Layout() {
         <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
           <nav aria-label="Main" className="flex items-center gap-6">
             <span className="text-lg font-semibold">Courzly</span>
-            <NavLink
-              to="/courses"
-              className={({ isActive }) => (isActive ? "font-medium text-indigo-700" : "text-slate-700")}
-            >
+            <NavLink to="/courses" className={navLinkClass}>
               Courses
+            </NavLink>
+            <NavLink to="/reviews" className={navLinkClass}>
+              Reviews
             </NavLink>
           </nav>
           <div className="flex items-center gap-4 text-sm">

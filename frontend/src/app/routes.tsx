@@ -8,7 +8,10 @@ import { PageLoading } from "./PageLoading";
 // One chunk per screen: only the shell, router and data layer load up front.
 const SignInPage = lazy(() => import("../features/auth/components/SignInPage"));
 const CoursesDashboard = lazy(() => import("../features/courses/components/CoursesDashboard"));
-const NewCoursePage = lazy(() => import("../features/courses/components/NewCoursePage"));
+const NewCoursePage = lazy(() => import("../features/brief/components/NewCoursePage"));
+const CoursePage = lazy(() => import("../features/course/components/CoursePage"));
+const ExportsPage = lazy(() => import("../features/exports/components/ExportsPage"));
+const ReviewQueuePage = lazy(() => import("../features/reviews/components/ReviewQueuePage"));
 const NotFoundPage = lazy(() => import("./NotFoundPage"));
 
 export const routes: RouteObject[] = [
@@ -30,6 +33,9 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to="/courses" replace /> },
       { path: "courses", element: <CoursesDashboard /> },
       { path: "courses/new", element: <NewCoursePage /> },
+      { path: "courses/:courseId", element: <CoursePage /> },
+      { path: "courses/:courseId/exports", element: <ExportsPage /> },
+      { path: "reviews", element: <ReviewQueuePage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -1,3 +1,5 @@
+import { Link } from "react-router-dom";
+
 import { formatDateTime } from "../../../lib/format";
 import type { CourseSummary } from "../api/courses";
 import { STATUS_LABELS, STATUS_STYLES } from "../status";
@@ -17,13 +19,21 @@ export function CourseTable({ courses }: { courses: CourseSummary[] }) {
           <th scope="col" className="px-4 py-2 font-medium">
             Updated
           </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            <span className="sr-only">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
         {courses.map((course) => (
           <tr key={course.id}>
             <th scope="row" className="px-4 py-2 font-medium">
-              {course.title}
+              <Link
+                to={`/courses/${course.id}`}
+                className="underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+              >
+                {course.title}
+              </Link>
             </th>
             <td className="px-4 py-2">
               <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_STYLES[course.status]}`}>
@@ -32,6 +42,15 @@ export function CourseTable({ courses }: { courses: CourseSummary[] }) {
             </td>
             <td className="px-4 py-2 text-slate-600">
               <time dateTime={course.updated_at}>{formatDateTime(course.updated_at)}</time>
+            </td>
+            <td className="px-4 py-2 text-right">
+              <Link
+                to={`/courses/${course.id}/exports`}
+                aria-label={`Exports of ${course.title}`}
+                className="text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+              >
+                Exports
+              </Link>
             </td>
           </tr>
         ))}

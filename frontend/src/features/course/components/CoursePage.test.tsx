@@ -1,0 +1,262 @@
+import { act, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import { apiError, fakeApi, json, tokenPair } from "../../../test/fakeApi";
+import type { CourseRead } from "../../exports/api/exports";
+import { RUN_POLL_MS, type GateRead, type RunRead, type RunState } from "../api/runs";
+import { renderCoursePage } from "../testing";
+
+const COURSE_ID = "00000000-0000-4000-8000-00000000c0de";
+const COURSE = `/api/v1/courses/${COURSE_ID}`;
+const RUNS = `${COURSE}/runs`;
+const RUN_ID = "00000000-0000-4000-a000-000000000002";
+const OLD_RUN_ID = "00000000-0000-4000-a000-000000000001";
+
+function course(status: CourseRead["status"] = "generating"): CourseRead {
+  return {
+    id: COURSE_ID,
+    title: "Rust for Analysts",
+    slug: "rust-for-analysts",
+    language: "en",
+    status,
+    owner_id: "00000000-0000-4000-8000-000000000001",
+    version: 3,
+    created_at: "2024-03-01T09:00:00Z",
+    updated_at: "2024-03-02T10:30:00Z",
+    deleted_at: null,
+    brief: {},
+  };
+}
+
+function run(overrides: Partial<RunRead> = {}): RunRead {
+  return {
+    id: RUN_ID,
+    course_id: COURSE_ID,
+    status: "running",
+    phase: "outline",
+    offline: false,
+    cost_usd: "0.012300",
+    parent_run_id: null,
+    forked_from_checkpoint: null,
+    started_by: "00000000-0000-4000-8000-000000000001",
+    started_at: "2024-04-02T08:00:00Z",
+    finished_at: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+let gateSerial = 0;
+function gate(overrides: Partial<GateRead> = {}): GateRead {
+  gateSerial += 1;
+  return {
+    id: `00000000-0000-4000-b000-${String(gateSerial).padStart(12, "0")}`,
+    run_id: RUN_ID,
+    course_id: COURSE_ID,
+    kind: "outline",
+    lesson_key: null,
+    title: "Outline",
+    round: 1,
+    status: "pending",
+    decision: null,
+    feedback: null,
+    decided_by: null,
+    decided_at: null,
+    created_at: "2024-04-02T08:05:00Z",
+    ...overrides,
+  };
+}
+
+function state(r: RunRead, overrides: Partial<RunState> = {}): RunState {
+  return {
+    run: r,
+    gates: [],
+    outline: null,
+    outline_feedback: [],
+    lessons: {},
+    alignment: null,
+    usage: [],
+    ...overrides,
+  };
+}
+
+interface Backend {
+  course?: () => Response;
+  runs?: RunRead[];
+  /** The state answered on the n-th GET of a run (0-based). */
+  state?: (n: number, runId: string) => RunState;
+}
+
+function backend(options: Backend = {}) {
+  let states = 0;
+  const api = fakeApi((_request, url) => {
+    const path = url.pathname;
+    if (path === COURSE) return options.course !== undefined ? options.course() : json(course());
+    if (path === RUNS) return json(options.runs ?? []);
+    const one = /^\/api\/v1\/courses\/[^/]+\/runs\/([^/]+)$/.exec(path);
+    if (one !== null && options.state !== undefined) return json(options.state(states++, one[1]!));
+    return apiError(404, "not_found", "Not found.");
+  });
+  api.tokens.save(tokenPair(1));
+  return api;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("course page", () => {
+  it("shows the course title and status with links to its exports and reviews", async () => {
+    const api = backend();
+    renderCoursePage(api.session, COURSE_ID);
+
+    expect(screen.getByRole("status")).toHaveTextContent("Loading course…");
+    expect(await screen.findByRole("heading", { level: 1, name: "Rust for Analysts" })).toBeInTheDocument();
+    expect(screen.getByText(/^Status:/)).toHaveTextContent("Status: Generating");
+    const nav = screen.getByRole("navigation", { name: "Course" });
+    expect(within(nav).getByRole("link", { name: "Exports" })).toHaveAttribute("href", `/courses/${COURSE_ID}/exports`);
+    expect(within(nav).getByRole("link", { name: "Reviews" })).toHaveAttribute("href", `/reviews?course=${COURSE_ID}`);
+  });
+
+  it("says so when no workflow run has started", async () => {
+    const api = backend({ runs: [] });
+    renderCoursePage(api.session, COURSE_ID);
+
+    expect(await screen.findByText("No workflow run has started for this course.")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 2, name: "Latest workflow run" })).toBeInTheDocument();
+    expect(api.requests.some((r) => new URL(r.url).pathname.startsWith(`${RUNS}/`))).toBe(false);
+  });
+
+  it("shows the latest run's status, phase, cost and pending gates with their kinds", async () => {
+    const waiting = run({ status: "waiting", phase: "lessons", cost_usd: "0.5" });
+    const api = backend({
+      // Listed oldest first on purpose: the page must still pick the newest.
+      runs: [run({ id: OLD_RUN_ID, status: "cancelled", started_at: "2024-04-01T08:00:00Z" }), waiting],
+      state: () =>
+        state(waiting, {
+          gates: [
+            gate({ kind: "outline", status: "applied", decision: "approve" }),
+            gate({ kind: "lesson", title: "Ownership", lesson_key: "m1-l1" }),
+            gate({ kind: "lesson", title: "Borrowing", lesson_key: "m1-l2" }),
+          ],
+          lessons: { "m1-l1": { status: "drafted" }, "m1-l2": { status: "drafted" }, "m1-l3": { status: "approved" } },
+        }),
+    });
+    renderCoursePage(api.session, COURSE_ID);
+
+    const facts = (await screen.findByText("Status", { selector: "dt" })).closest("dl")!;
+    await waitFor(() => expect(within(facts).getByText("2 gates wait for a reviewer:")).toBeInTheDocument());
+    expect(fact(facts, "Status")).toHaveTextContent("Waiting for review");
+    expect(fact(facts, "Phase")).toHaveTextContent("Lessons");
+    expect(fact(facts, "Cost")).toHaveTextContent("$0.50");
+    expect(fact(facts, "Lessons")).toHaveTextContent("1 of 3 approved");
+    const pending = within(fact(facts, "Pending reviews")).getAllByRole("listitem");
+    expect(pending.map((li) => li.textContent)).toEqual(["Lesson: Ownership", "Lesson: Borrowing"]);
+    expect(within(facts).queryByText("Failure reason")).not.toBeInTheDocument();
+    expect(api.requestsTo(`${RUNS}/${RUN_ID}`)).toHaveLength(1);
+    expect(api.requestsTo(`${RUNS}/${OLD_RUN_ID}`)).toHaveLength(0);
+  });
+
+  it("gives the reason of a failed run", async () => {
+    const failed = run({ status: "failed", error: "The model provider refused the key.", finished_at: "2024-04-02T08:10:00Z" });
+    const api = backend({ runs: [failed], state: () => state(failed) });
+    renderCoursePage(api.session, COURSE_ID);
+
+    expect(await screen.findByText("The model provider refused the key.")).toBeInTheDocument();
+    const facts = screen.getByText("Failure reason").closest("dl")!;
+    expect(fact(facts, "Status")).toHaveTextContent("Failed");
+    await waitFor(() => expect(fact(facts, "Pending reviews")).toHaveTextContent("None"));
+  });
+
+  it("polls every 2 s while the run is queued or running and stops once it waits", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const phases: [RunRead["status"], string][] = [
+      ["queued", "brief"],
+      ["running", "outline"],
+      ["waiting", "outline"],
+    ];
+    const api = backend({
+      runs: [run({ status: "queued", phase: "brief" })],
+      state: (n) => {
+        const [status, phase] = phases[Math.min(n, phases.length - 1)]!;
+        const r = run({ status, phase, cost_usd: status === "waiting" ? "0.02" : "0" });
+        return state(r, { gates: status === "waiting" ? [gate({ kind: "outline" })] : [] });
+      },
+    });
+    renderCoursePage(api.session, COURSE_ID);
+    const polls = () => api.requestsTo(`${RUNS}/${RUN_ID}`).length;
+    const courseFetches = () => api.requestsTo(COURSE).length;
+
+    expect(await screen.findByText("This run is in progress; this page updates every few seconds.")).toBeInTheDocument();
+    const facts = screen.getByText("Phase").closest("dl")!;
+    expect(fact(facts, "Status")).toHaveTextContent("Queued");
+    expect(fact(facts, "Phase")).toHaveTextContent("Reading the brief");
+    expect(polls()).toBe(1);
+    expect(courseFetches()).toBe(1);
+
+    await act(() => vi.advanceTimersByTimeAsync(RUN_POLL_MS));
+    expect(polls()).toBe(2);
+    await waitFor(() => expect(fact(facts, "Status")).toHaveTextContent("Running"));
+    expect(fact(facts, "Phase")).toHaveTextContent("Outline");
+    expect(fact(facts, "Cost so far")).toHaveTextContent("$0.00");
+
+    await act(() => vi.advanceTimersByTimeAsync(RUN_POLL_MS));
+    expect(polls()).toBe(3);
+    await waitFor(() => expect(fact(facts, "Status")).toHaveTextContent("Waiting for review"));
+    expect(within(fact(facts, "Pending reviews")).getByRole("listitem")).toHaveTextContent("Outline");
+    expect(screen.queryByText(/updates every few seconds/)).not.toBeInTheDocument();
+    // The course's status follows the run, so it is fetched again once the run settles.
+    await waitFor(() => expect(courseFetches()).toBe(2));
+
+    await act(() => vi.advanceTimersByTimeAsync(RUN_POLL_MS * 10));
+    expect(polls()).toBe(3);
+  });
+
+  it("says a missing course does not exist or cannot be seen", async () => {
+    const api = backend({ course: () => apiError(404, "not_found", "Course not found.") });
+    renderCoursePage(api.session, COURSE_ID);
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("This course does not exist or you cannot see it.");
+    expect(screen.getByRole("heading", { level: 1, name: "Course not found" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Back to courses" })).toHaveAttribute("href", "/courses");
+  });
+
+  it("offers a retry when the course cannot be loaded", async () => {
+    let attempts = 0;
+    const api = backend({
+      course: () => (++attempts === 1 ? apiError(503, "unavailable", "Try again shortly.") : json(course("in_review"))),
+    });
+    renderCoursePage(api.session, COURSE_ID);
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Could not load the course: Try again shortly.");
+    await userEvent.setup().click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Rust for Analysts" })).toBeInTheDocument();
+    expect(screen.getByText(/^Status:/)).toHaveTextContent("Status: In review");
+  });
+
+  it("offers a retry when the runs cannot be loaded", async () => {
+    let attempts = 0;
+    const waiting = run({ status: "waiting" });
+    const api = fakeApi((_request, url) => {
+      if (url.pathname === COURSE) return json(course());
+      if (url.pathname === RUNS) return ++attempts === 1 ? apiError(500, "internal", "Boom.") : json([waiting]);
+      return json(state(waiting));
+    });
+    api.tokens.save(tokenPair(1));
+    renderCoursePage(api.session, COURSE_ID);
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Could not load the workflow runs: Boom.");
+    await userEvent.setup().click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByText("Waiting for review")).toBeInTheDocument();
+  });
+});
+
+/** The <dd> that follows the <dt> named `term`. */
+function fact(list: HTMLElement, term: string): HTMLElement {
+  const dt = within(list).getByText(term, { selector: "dt" });
+  const dd = dt.nextElementSibling;
+  if (!(dd instanceof HTMLElement) || dd.tagName !== "DD") throw new Error(`no <dd> after ${term}`);
+  return dd;
+}

@@ -1,0 +1,93 @@
+import { Link, useParams } from "react-router-dom";
+
+import { ApiError, errorMessage } from "../../../api/errors";
+import { STATUS_LABELS, STATUS_STYLES } from "../../courses/status";
+import { useCourse } from "../../exports/api/exports";
+import { LatestRun } from "./LatestRun";
+
+const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";
+const navLink =
+  "rounded-md border border-slate-300 bg-white px-3 py-1 text-sm text-indigo-700 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
+
+/** Route: /courses/:courseId */
+export default function CoursePage() {
+  const { courseId } = useParams();
+  if (courseId === undefined || courseId === "") {
+    return <p role="alert">No course was given.</p>;
+  }
+  // Keyed so nothing carries over from one course to the next.
+  return <CourseScreen key={courseId} courseId={courseId} />;
+}
+
+function CourseScreen({ courseId }: { courseId: string }) {
+  const course = useCourse(courseId);
+
+  if (course.isPending) {
+    return (
+      <p role="status" className="text-slate-600">
+        Loading course…
+      </p>
+    );
+  }
+
+  if (course.isError) {
+    const missing = course.error instanceof ApiError && course.error.status === 404;
+    return (
+      <section aria-labelledby="course-heading" className="space-y-4">
+        <BackLink />
+        <h1 id="course-heading" className="text-2xl font-semibold">
+          {missing ? "Course not found" : "Course"}
+        </h1>
+        {missing ? (
+          <p role="alert" className="rounded-md bg-amber-50 p-4 text-amber-900">
+            This course does not exist or you cannot see it.
+          </p>
+        ) : (
+          <div role="alert" className="rounded-md bg-red-50 p-4 text-red-800">
+            <p>Could not load the course: {errorMessage(course.error)}</p>
+            <button type="button" onClick={() => void course.refetch()} className={retryButton}>
+              Try again
+            </button>
+          </div>
+        )}
+      </section>
+    );
+  }
+
+  const { title, status } = course.data;
+  return (
+    <section aria-labelledby="course-heading" className="space-y-6">
+      <div className="space-y-2">
+        <BackLink />
+        <h1 id="course-heading" className="text-2xl font-semibold">
+          {title}
+        </h1>
+        <p className="text-slate-700">
+          Status:{" "}
+          <span className={`rounded-full px-2 py-0.5 text-sm font-medium ${STATUS_STYLES[status]}`}>
+            {STATUS_LABELS[status]}
+          </span>
+        </p>
+        <nav aria-label="Course" className="flex flex-wrap gap-2">
+          <Link to={`/courses/${encodeURIComponent(courseId)}/exports`} className={navLink}>
+            Exports
+          </Link>
+          {/* The review queue reads its course filter from `course` (ReviewQueuePage). */}
+          <Link to={`/reviews?${new URLSearchParams({ course: courseId }).toString()}`} className={navLink}>
+            Reviews
+          </Link>
+        </nav>
+      </div>
+
+      <LatestRun courseId={courseId} />
+    </section>
+  );
+}
+
+function BackLink() {
+  return (
+    <Link to="/courses" className="text-sm text-indigo-700 underline">
+      Back to courses
+    </Link>
+  );
+}

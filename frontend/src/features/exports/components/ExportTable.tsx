@@ -1,0 +1,92 @@
+import { formatDateTime } from "../../../lib/format";
+import type { ExportRead } from "../api/exports";
+import { formatLabel } from "../formats";
+import { EXPORT_STATUS_LABELS, EXPORT_STATUS_STYLES, formatSize, isExportStatus } from "../status";
+
+interface ExportTableProps {
+  exports: readonly ExportRead[];
+  onDownload: (exp: ExportRead) => void;
+  /** The export whose link is being fetched, if any. */
+  downloadingId: string | null;
+}
+
+const cell = "px-4 py-2 align-top";
+
+export function ExportTable({ exports, onDownload, downloadingId }: ExportTableProps) {
+  return (
+    <table className="min-w-full divide-y divide-slate-200 bg-white text-left text-sm">
+      <caption className="sr-only">Earlier exports, newest first</caption>
+      <thead className="bg-slate-100">
+        <tr>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Format
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Requested
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Status
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Size
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Download
+          </th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {exports.map((exp) => {
+          const label = formatLabel(exp.format);
+          const requested = formatDateTime(exp.created_at);
+          return (
+            <tr key={exp.id}>
+              <th scope="row" className={`${cell} font-medium`}>
+                {label}
+                {exp.is_draft && (
+                  <span className="ml-2 rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900">
+                    Draft
+                  </span>
+                )}
+              </th>
+              <td className={`${cell} text-slate-600`}>
+                <time dateTime={exp.created_at}>{requested}</time>
+              </td>
+              <td className={cell}>
+                <span
+                  className={`rounded-full px-2 py-0.5 text-xs font-medium ${
+                    isExportStatus(exp.status) ? EXPORT_STATUS_STYLES[exp.status] : "bg-slate-100 text-slate-800"
+                  }`}
+                >
+                  {isExportStatus(exp.status) ? EXPORT_STATUS_LABELS[exp.status] : exp.status}
+                </span>
+                {exp.status === "failed" && (
+                  <p className="mt-1 text-red-800">{exp.error ?? "No reason was given."}</p>
+                )}
+              </td>
+              <td className={`${cell} tabular-nums`}>{formatSize(exp.size_bytes)}</td>
+              <td className={cell}>
+                {exp.status === "succeeded" ? (
+                  <button
+                    type="button"
+                    onClick={() => onDownload(exp)}
+                    disabled={downloadingId !== null}
+                    className="rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 disabled:opacity-50"
+                  >
+                    {downloadingId === exp.id ? "Preparing…" : "Download"}
+                    <span className="sr-only">
+                      {" "}
+                      {label} from {requested}
+                    </span>
+                  </button>
+                ) : (
+                  <span className="text-slate-500">—</span>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

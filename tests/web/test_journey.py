@@ -1,0 +1,94 @@
+"""An author's path through the web app against the real API, a worker (offline writer),
+PostgreSQL and Redis: brief and cost estimate, the run to the outline gate, a Reviewer
+approving it from the queue in a second browser, and a SCORM 2004 export downloaded."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from playwright.async_api import Browser, Page, expect
+
+from app.core.permissions import Role
+from tests.factories import Factory
+from tests.web.helpers import screenshot, sign_in
+from tests.workflow.runs.helpers import RunDriver, waiting_at
+
+COURSE_URL = re.compile(r"/courses/([0-9a-f-]{36})$")
+TITLE = "Knots for Sailors"
+
+
+async def write_a_brief_and_start(page: Page, site: str) -> str:
+    await page.get_by_role("link", name="New course").click()
+    await expect(page.get_by_role("heading", name="New course")).to_be_visible()
+    await page.get_by_label("Title", exact=True).fill(TITLE)
+    await page.get_by_label("Audience").fill("People new to sailing")
+    await page.get_by_role("textbox", name="Objective 1").fill("Tie a bowline without looking")
+    await page.get_by_label("Modules").fill("1")
+    await page.get_by_label("Lessons per module").fill("2")
+    start = page.get_by_role("button", name="Start")
+    await expect(start).to_be_disabled()  # no estimate yet
+
+    await page.get_by_role("button", name="Estimate cost").click()
+    await screenshot(page, "new-course-estimated")
+    await expect(start).to_be_enabled()
+    await screenshot(page, "new-course-estimated")
+    await start.click()
+
+    await expect(page).to_have_url(COURSE_URL)
+    await expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    found = COURSE_URL.search(page.url)
+    assert found is not None
+    return found.group(1)
+
+
+async def test_brief_estimate_run_review_and_export(
+    browser: Browser,
+    page: Page,
+    site: str,
+    worker: None,
+    client: httpx.AsyncClient,
+    factory: Factory,
+) -> None:
+    editor, reviewer = await factory.user(Role.EDITOR), await factory.user(Role.REVIEWER)
+    await sign_in(page, site, editor.email)
+    course_id = await write_a_brief_and_start(page, site)
+
+    runs = RunDriver(client, course_id)
+    as_editor = await factory.headers(editor)
+    listed = await client.get(f"/api/v1/courses/{course_id}/runs", headers=as_editor)
+    run_id = listed.json()[0]["id"]
+    await runs.wait(run_id, as_editor, waiting_at("outline"))
+
+    # The Reviewer, in a browser of their own, approves the outline from the queue.
+    reviewer_context = await browser.new_context()
+    try:
+        queue = await reviewer_context.new_page()
+        await sign_in(queue, site, reviewer.email)
+        await queue.get_by_role("link", name="Reviews").click()
+        approve = queue.get_by_role("button", name=f"Approve the outline of '{TITLE}'")
+        await expect(approve).to_be_visible()
+        await screenshot(queue, "review-queue")
+        await approve.click()
+        await expect(approve).to_have_count(0)
+    finally:
+        await reviewer_context.close()
+    # The worker takes the decision and drafts the lessons, each to its own gate.
+    state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=2))
+    outline = next(g for g in state["gates"] if g["kind"] == "outline")
+    assert (outline["status"], outline["decision"]) == ("applied", "approve")
+    await page.reload()  # the course page shows the run waiting at the two lesson gates
+    await expect(page.get_by_text("Waiting for review")).to_be_visible()
+    await screenshot(page, "course-overview")
+
+    # The Editor exports SCORM 2004 (a draft: the course is not finally approved).
+    await page.goto(f"{site}/courses/{course_id}/exports")
+    await page.get_by_label("SCORM 2004 4th Edition").check()
+    await page.get_by_role("button", name="Export", exact=True).click()
+    download_button = page.get_by_role("button", name=re.compile("^Download"))
+    await expect(download_button).to_be_visible(timeout=30_000)
+    await screenshot(page, "exports")
+    async with page.expect_download() as download_info:
+        await download_button.click()
+    download = await download_info.value
+    assert download.suggested_filename.endswith("-draft.scorm2004.zip")
