@@ -29,7 +29,9 @@ export function tokenPair(n: number, expiresIn = 900): TokenPair {
   };
 }
 
-export function user(role: components["schemas"]["Role"] | null): components["schemas"]["UserRead"] {
+export type Role = components["schemas"]["Role"] | null;
+
+export function user(role: Role): components["schemas"]["UserRead"] {
   return {
     id: "00000000-0000-4000-8000-000000000001",
     email: "ada@example.com",
@@ -67,4 +69,13 @@ export function fakeApi(handler: Handler, tokens = new TokenStore(window.session
     requests,
     requestsTo: (path) => requests.filter((r) => new URL(r.url).pathname === path),
   };
+}
+
+/** `fakeApi` for someone signed in as `role`: it answers /auth/me and holds a token pair. */
+export function signedInApi(role: Role, handler: Handler): FakeApi {
+  const api = fakeApi((request, url) =>
+    url.pathname === "/api/v1/auth/me" ? json(user(role)) : handler(request, url),
+  );
+  api.tokens.save(tokenPair(1));
+  return api;
 }

@@ -5,7 +5,10 @@ import type { ApiSession } from "../api/client";
 import { AppProviders, createQueryClient } from "../app/providers";
 import { providerFuture, routerFuture, routes } from "../app/routes";
 
-/** The real routes, guard and providers, starting at `path`. */
+/**
+ * The real routes, guard, layout and providers, starting at `path`. For a signed-in user,
+ * pass the session of `signedInApi(role, …)` from ./fakeApi.
+ */
 export function renderApp(session: ApiSession, path: string) {
   const queryClient = createQueryClient();
   queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });

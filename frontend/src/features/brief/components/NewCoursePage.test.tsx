@@ -3,9 +3,10 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import type { components } from "../../../api/schema";
-import { apiError, fakeApi, json, tokenPair, user, type Handler } from "../../../test/fakeApi";
+import { apiError, json, signedInApi, type FakeApi, type Handler } from "../../../test/fakeApi";
+import { courseRead as aCourse } from "../../../test/fixtures";
+import { renderApp } from "../../../test/render";
 import type { CostEstimate, CourseRead, RunRead } from "../api/brief";
-import { renderNewCourse } from "../test/renderNewCourse";
 
 const COURSE_ID = "00000000-0000-4000-8000-0000000000c1";
 const COURSES = "/api/v1/courses";
@@ -28,19 +29,7 @@ const ESTIMATE_BODY: CostEstimate = {
 };
 
 function courseRead(title: string, version = 1): CourseRead {
-  return {
-    id: COURSE_ID,
-    title,
-    slug: "rust-for-analysts",
-    language: "en",
-    status: "draft",
-    owner_id: "00000000-0000-4000-8000-000000000001",
-    version,
-    created_at: "2024-03-01T09:00:00Z",
-    updated_at: "2024-03-01T09:00:00Z",
-    deleted_at: null,
-    brief: {},
-  };
+  return aCourse({ id: COURSE_ID, title, version, updated_at: "2024-03-01T09:00:00Z" });
 }
 
 function runRead(): RunRead {
@@ -64,24 +53,37 @@ type Role = components["schemas"]["Role"];
 
 function backend(overrides: Record<string, Handler> = {}, role: Role = "editor") {
   const routes: Record<string, Handler> = {
-    "GET /api/v1/auth/me": () => json(user(role)),
     [`POST ${COURSES}`]: async (request) => json(courseRead(((await request.json()) as { title: string }).title), 201),
     [`PATCH ${COURSE}`]: () => json(courseRead("renamed", 2)),
     [`POST ${ESTIMATE}`]: () => json(ESTIMATE_BODY),
     [`POST ${RUNS}`]: () => json(runRead(), 202),
     ...overrides,
   };
-  const api = fakeApi((request, url) => {
+  return signedInApi(role, (request, url) => {
     const handler = routes[`${request.method} ${url.pathname}`];
     return handler !== undefined ? handler(request, url) : apiError(404, "not_found", "Not found.");
   });
-  api.tokens.save(tokenPair(1));
-  return api;
 }
 
-/** Only the page's own calls, not the session's /auth/me. */
-function briefRequests(api: ReturnType<typeof backend>) {
-  return api.requests.filter((r) => !r.url.endsWith("/auth/me")).map((r) => `${r.method} ${new URL(r.url).pathname}`);
+/** The API's 422, naming the fields it refused. */
+function validationError(detail: string, fields: { loc: (string | number)[]; msg: string; type: string }[]) {
+  return json({ error: "validation_error", detail, request_id: "req-test", fields }, 422);
+}
+
+/** Only what the page writes: not the reads of the session, nor of the course page it goes to. */
+function briefRequests(api: FakeApi) {
+  return api.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${new URL(r.url).pathname}`);
+}
+
+function openNewCourse(api: FakeApi) {
+  return { ...renderApp(api.session, "/courses/new"), person: userEvent.setup() };
+}
+
+/** The page with a valid brief typed in, nothing sent yet. */
+async function openWithValidBrief(api: FakeApi) {
+  const view = openNewCourse(api);
+  await fillValidBrief(view.person);
+  return view;
 }
 
 async function fillValidBrief(person: ReturnType<typeof userEvent.setup>) {
@@ -96,8 +98,7 @@ const startButton = () => screen.getByRole("button", { name: /^(Start|Startingâ€
 describe("new course: the brief form", () => {
   it("blocks an invalid brief, says why against each field and focuses the first", async () => {
     const api = backend();
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
+    const { person } = openNewCourse(api);
     await screen.findByLabelText("Title");
 
     await person.clear(screen.getByLabelText("Duration (minutes)"));
@@ -126,9 +127,7 @@ describe("new course: the brief form", () => {
 
   it("needs at least one objective: removing the last one focuses Add", async () => {
     const api = backend();
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
 
     await person.click(screen.getByRole("button", { name: "Remove objective 1" }));
     expect(screen.getByRole("button", { name: "Add objective" })).toHaveFocus();
@@ -142,8 +141,7 @@ describe("new course: the brief form", () => {
 
   it("edits the objectives as a list: add, reorder and remove with buttons", async () => {
     const api = backend();
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
+    const { person } = openNewCourse(api);
     await person.type(await screen.findByRole("textbox", { name: "Objective 1" }), "Alpha");
 
     await person.click(screen.getByRole("button", { name: "Add objective" }));
@@ -176,9 +174,7 @@ describe("new course: the brief form", () => {
 
   it("estimates: creates the course once, then shows the figures", async () => {
     const api = backend();
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
 
     await person.click(estimateButton());
 
@@ -217,9 +213,7 @@ describe("new course: the brief form", () => {
         return json(courseRead("Rust for analysts"), 201);
       },
     });
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
 
     await person.dblClick(estimateButton());
     release();
@@ -231,9 +225,7 @@ describe("new course: the brief form", () => {
 
   it("a change to the brief invalidates the estimate: Start is disabled again", async () => {
     const api = backend();
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
     await person.click(estimateButton());
     await screen.findByTestId("estimate-total");
     expect(startButton()).toBeEnabled();
@@ -252,9 +244,7 @@ describe("new course: the brief form", () => {
 
   it("Start posts the run with the exact brief and goes to the course", async () => {
     const api = backend();
-    const { router } = renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { router, person } = await openWithValidBrief(api);
     await person.selectOptions(screen.getByLabelText("Level"), "intermediate");
     await person.clear(screen.getByLabelText("Duration (minutes)"));
     await person.type(screen.getByLabelText("Duration (minutes)"), "90");
@@ -298,9 +288,7 @@ describe("new course: the brief form", () => {
 
   it("a title edited after the course exists is written to the course before starting", async () => {
     const api = backend();
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
     await person.click(estimateButton());
     await screen.findByTestId("estimate-total");
 
@@ -317,23 +305,13 @@ describe("new course: the brief form", () => {
   it("shows a 422 against the field it names and keeps what was typed", async () => {
     const api = backend({
       [`POST ${ESTIMATE}`]: () =>
-        json(
-          {
-            error: "validation_error",
-            detail: "body.brief.objectives.1: text contains control characters",
-            request_id: "req-test",
-            fields: [
-              { loc: ["body", "brief", "objectives", 1], msg: "Value error, text contains control characters", type: "value_error" },
-              { loc: ["body", "brief", "audience"], msg: "String should have at least 1 character", type: "string_too_short" },
-              { loc: ["body", "brief", "mystery"], msg: "Extra inputs are not permitted", type: "extra_forbidden" },
-            ],
-          },
-          422,
-        ),
+        validationError("body.brief.objectives.1: text contains control characters", [
+          { loc: ["body", "brief", "objectives", 1], msg: "Value error, text contains control characters", type: "value_error" },
+          { loc: ["body", "brief", "audience"], msg: "String should have at least 1 character", type: "string_too_short" },
+          { loc: ["body", "brief", "mystery"], msg: "Extra inputs are not permitted", type: "extra_forbidden" },
+        ]),
     });
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
     await person.click(screen.getByRole("button", { name: "Add objective" }));
     await person.keyboard("Second one");
     await person.click(screen.getByRole("button", { name: "Move objective 2 up" }));
@@ -360,18 +338,11 @@ describe("new course: the brief form", () => {
   it("a 422 on creating the course lands on the title", async () => {
     const api = backend({
       [`POST ${COURSES}`]: () =>
-        json(
-          {
-            error: "validation_error",
-            detail: "body.title: must not be blank",
-            fields: [{ loc: ["body", "title"], msg: "Value error, must not be blank", type: "value_error" }],
-          },
-          422,
-        ),
+        validationError("body.title: must not be blank", [
+          { loc: ["body", "title"], msg: "Value error, must not be blank", type: "value_error" },
+        ]),
     });
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
 
     await person.click(estimateButton());
 
@@ -386,9 +357,7 @@ describe("new course: the brief form", () => {
     let estimateResponse = () =>
       json({ error: "source_too_large", detail: "The source material is 600000 bytes; the limit is 500000 bytes (MAX_SOURCE_BYTES).", limit_bytes: 500000, size_bytes: 600000 }, 413);
     const api = backend({ [`POST ${ESTIMATE}`]: () => estimateResponse() });
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
     await person.click(estimateButton());
 
     const source = screen.getByLabelText("Source material (optional)");
@@ -406,9 +375,7 @@ describe("new course: the brief form", () => {
       [`POST ${COURSE}/sources`]: () =>
         json({ filename: "notes.md", bytes: 18, characters: 17, text: "# Notes\nOwnership" }, 201),
     });
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
 
     const file = new File(["# Notes\nOwnership\n"], "notes.md", { type: "text/markdown" });
     await person.upload(screen.getByLabelText("Load source material from a file"), file);
@@ -428,9 +395,7 @@ describe("new course: the brief form", () => {
 
   it("refuses a file over the size limit without uploading it", async () => {
     const api = backend();
-    renderNewCourse(api.session);
-    const person = userEvent.setup();
-    await fillValidBrief(person);
+    const { person } = await openWithValidBrief(api);
 
     const big = new File(["x".repeat(500_001)], "big.txt", { type: "text/plain" });
     await person.upload(screen.getByLabelText("Load source material from a file"), big);
@@ -443,7 +408,7 @@ describe("new course: the brief form", () => {
 
   it("tells a role that cannot create courses so, without a form", async () => {
     const api = backend({}, "reviewer");
-    renderNewCourse(api.session);
+    openNewCourse(api);
 
     expect(await screen.findByText(/Your role cannot create courses/)).toBeInTheDocument();
     expect(screen.queryByRole("form", { name: "Course brief" })).not.toBeInTheDocument();

@@ -2,32 +2,20 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { apiError, fakeApi, json, tokenPair } from "../../../test/fakeApi";
+import { apiError, json, signedInApi } from "../../../test/fakeApi";
+import { courseRead, gateRead } from "../../../test/fixtures";
+import { renderApp } from "../../../test/render";
 import type { CourseRead } from "../../exports/api/exports";
 import { RUN_POLL_MS, type GateRead, type RunRead, type RunState } from "../api/runs";
-import { renderCoursePage } from "../testing";
 
 const COURSE_ID = "00000000-0000-4000-8000-00000000c0de";
-const COURSE = `/api/v1/courses/${COURSE_ID}`;
+const PAGE = `/courses/${COURSE_ID}`;
+const COURSE = `/api/v1${PAGE}`;
 const RUNS = `${COURSE}/runs`;
 const RUN_ID = "00000000-0000-4000-a000-000000000002";
 const OLD_RUN_ID = "00000000-0000-4000-a000-000000000001";
 
-function course(status: CourseRead["status"] = "generating"): CourseRead {
-  return {
-    id: COURSE_ID,
-    title: "Rust for Analysts",
-    slug: "rust-for-analysts",
-    language: "en",
-    status,
-    owner_id: "00000000-0000-4000-8000-000000000001",
-    version: 3,
-    created_at: "2024-03-01T09:00:00Z",
-    updated_at: "2024-03-02T10:30:00Z",
-    deleted_at: null,
-    brief: {},
-  };
-}
+const course = (status: CourseRead["status"] = "generating") => courseRead({ id: COURSE_ID, status });
 
 function run(overrides: Partial<RunRead> = {}): RunRead {
   return {
@@ -50,22 +38,8 @@ function run(overrides: Partial<RunRead> = {}): RunRead {
 let gateSerial = 0;
 function gate(overrides: Partial<GateRead> = {}): GateRead {
   gateSerial += 1;
-  return {
-    id: `00000000-0000-4000-b000-${String(gateSerial).padStart(12, "0")}`,
-    run_id: RUN_ID,
-    course_id: COURSE_ID,
-    kind: "outline",
-    lesson_key: null,
-    title: "Outline",
-    round: 1,
-    status: "pending",
-    decision: null,
-    feedback: null,
-    decided_by: null,
-    decided_at: null,
-    created_at: "2024-04-02T08:05:00Z",
-    ...overrides,
-  };
+  const id = `00000000-0000-4000-b000-${String(gateSerial).padStart(12, "0")}`;
+  return gateRead({ id, run_id: RUN_ID, course_id: COURSE_ID, kind: "outline", title: "Outline", ...overrides });
 }
 
 function state(r: RunRead, overrides: Partial<RunState> = {}): RunState {
@@ -90,7 +64,7 @@ interface Backend {
 
 function backend(options: Backend = {}) {
   let states = 0;
-  const api = fakeApi((_request, url) => {
+  return signedInApi("editor", (_request, url) => {
     const path = url.pathname;
     if (path === COURSE) return options.course !== undefined ? options.course() : json(course());
     if (path === RUNS) return json(options.runs ?? []);
@@ -98,8 +72,6 @@ function backend(options: Backend = {}) {
     if (one !== null && options.state !== undefined) return json(options.state(states++, one[1]!));
     return apiError(404, "not_found", "Not found.");
   });
-  api.tokens.save(tokenPair(1));
-  return api;
 }
 
 afterEach(() => {
@@ -109,9 +81,9 @@ afterEach(() => {
 describe("course page", () => {
   it("shows the course title and status with links to its exports and reviews", async () => {
     const api = backend();
-    renderCoursePage(api.session, COURSE_ID);
+    renderApp(api.session, PAGE);
 
-    expect(screen.getByRole("status")).toHaveTextContent("Loading course…");
+    expect(await screen.findByText("Loading course…", { selector: "[role=status]" })).toBeInTheDocument();
     expect(await screen.findByRole("heading", { level: 1, name: "Rust for Analysts" })).toBeInTheDocument();
     expect(screen.getByText(/^Status:/)).toHaveTextContent("Status: Generating");
     const nav = screen.getByRole("navigation", { name: "Course" });
@@ -121,7 +93,7 @@ describe("course page", () => {
 
   it("says so when no workflow run has started", async () => {
     const api = backend({ runs: [] });
-    renderCoursePage(api.session, COURSE_ID);
+    renderApp(api.session, PAGE);
 
     expect(await screen.findByText("No workflow run has started for this course.")).toBeInTheDocument();
     expect(screen.getByRole("heading", { level: 2, name: "Latest workflow run" })).toBeInTheDocument();
@@ -143,7 +115,7 @@ describe("course page", () => {
           lessons: { "m1-l1": { status: "drafted" }, "m1-l2": { status: "drafted" }, "m1-l3": { status: "approved" } },
         }),
     });
-    renderCoursePage(api.session, COURSE_ID);
+    renderApp(api.session, PAGE);
 
     const facts = (await screen.findByText("Status", { selector: "dt" })).closest("dl")!;
     await waitFor(() => expect(within(facts).getByText("2 gates wait for a reviewer:")).toBeInTheDocument());
@@ -161,7 +133,7 @@ describe("course page", () => {
   it("gives the reason of a failed run", async () => {
     const failed = run({ status: "failed", error: "The model provider refused the key.", finished_at: "2024-04-02T08:10:00Z" });
     const api = backend({ runs: [failed], state: () => state(failed) });
-    renderCoursePage(api.session, COURSE_ID);
+    renderApp(api.session, PAGE);
 
     expect(await screen.findByText("The model provider refused the key.")).toBeInTheDocument();
     const facts = screen.getByText("Failure reason").closest("dl")!;
@@ -184,7 +156,7 @@ describe("course page", () => {
         return state(r, { gates: status === "waiting" ? [gate({ kind: "outline" })] : [] });
       },
     });
-    renderCoursePage(api.session, COURSE_ID);
+    renderApp(api.session, PAGE);
     const polls = () => api.requestsTo(`${RUNS}/${RUN_ID}`).length;
     const courseFetches = () => api.requestsTo(COURSE).length;
 
@@ -215,7 +187,7 @@ describe("course page", () => {
 
   it("says a missing course does not exist or cannot be seen", async () => {
     const api = backend({ course: () => apiError(404, "not_found", "Course not found.") });
-    renderCoursePage(api.session, COURSE_ID);
+    renderApp(api.session, PAGE);
 
     expect(await screen.findByRole("alert")).toHaveTextContent("This course does not exist or you cannot see it.");
     expect(screen.getByRole("heading", { level: 1, name: "Course not found" })).toBeInTheDocument();
@@ -228,7 +200,7 @@ describe("course page", () => {
     const api = backend({
       course: () => (++attempts === 1 ? apiError(503, "unavailable", "Try again shortly.") : json(course("in_review"))),
     });
-    renderCoursePage(api.session, COURSE_ID);
+    renderApp(api.session, PAGE);
 
     expect(await screen.findByRole("alert")).toHaveTextContent("Could not load the course: Try again shortly.");
     await userEvent.setup().click(screen.getByRole("button", { name: "Try again" }));
@@ -239,13 +211,12 @@ describe("course page", () => {
   it("offers a retry when the runs cannot be loaded", async () => {
     let attempts = 0;
     const waiting = run({ status: "waiting" });
-    const api = fakeApi((_request, url) => {
+    const api = signedInApi("editor", (_request, url) => {
       if (url.pathname === COURSE) return json(course());
       if (url.pathname === RUNS) return ++attempts === 1 ? apiError(500, "internal", "Boom.") : json([waiting]);
       return json(state(waiting));
     });
-    api.tokens.save(tokenPair(1));
-    renderCoursePage(api.session, COURSE_ID);
+    renderApp(api.session, PAGE);
 
     expect(await screen.findByRole("alert")).toHaveTextContent("Could not load the workflow runs: Boom.");
     await userEvent.setup().click(screen.getByRole("button", { name: "Try again" }));

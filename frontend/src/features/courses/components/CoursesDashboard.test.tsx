@@ -2,8 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import type { components } from "../../../api/schema";
-import { apiError, fakeApi, json, tokenPair, user } from "../../../test/fakeApi";
+import { apiError, json, signedInApi, type Role } from "../../../test/fakeApi";
 import { renderApp } from "../../../test/render";
 import type { CourseSummary } from "../api/courses";
 
@@ -24,16 +23,10 @@ function course(n: number, status: CourseSummary["status"] = "draft"): CourseSum
   };
 }
 
-type Role = components["schemas"]["Role"] | null;
-
 function signedIn(role: Role, courses: (url: URL) => Response) {
-  const api = fakeApi((_request, url) => {
-    if (url.pathname === "/api/v1/auth/me") return json(user(role));
-    if (url.pathname === COURSES) return courses(url);
-    return apiError(404, "not_found", "Not found.");
-  });
-  api.tokens.save(tokenPair(1));
-  return api;
+  return signedInApi(role, (_request, url) =>
+    url.pathname === COURSES ? courses(url) : apiError(404, "not_found", "Not found."),
+  );
 }
 
 function page(items: CourseSummary[], total = items.length, pageNumber = 1) {

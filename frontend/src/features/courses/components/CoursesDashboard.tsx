@@ -1,8 +1,9 @@
 import { useEffect, useId, useState } from "react";
-import { Link, useSearchParams } from "react-router-dom";
+import { Link } from "react-router-dom";
 
 import { errorMessage } from "../../../api/errors";
 import { useDebouncedValue } from "../../../lib/useDebouncedValue";
+import { pageParam, useUrlParams, type ParamChanges } from "../../../lib/urlParams";
 import { useCurrentUser } from "../../auth/api/auth";
 import { canCreateCourses } from "../../auth/permissions";
 import { useCourses, type CourseListParams } from "../api/courses";
@@ -15,30 +16,17 @@ export const SEARCH_DEBOUNCE_MS = 300;
 const SEARCH_MAX_LENGTH = 100; // the API's limit on `q`
 
 /** Filters live in the URL, so a filtered view can be shared, reloaded and navigated back to. */
-function useListParams(): [CourseListParams, (changes: Record<string, string | null>) => void] {
-  const [searchParams, setSearchParams] = useSearchParams();
+function useListParams(): [CourseListParams, (changes: ParamChanges) => void] {
+  const [searchParams, update] = useUrlParams();
   const q = searchParams.get("q")?.trim() ?? "";
   const status = searchParams.get("status");
-  const page = Number.parseInt(searchParams.get("page") ?? "1", 10);
   const params: CourseListParams = {
-    page: Number.isFinite(page) && page >= 1 ? page : 1,
+    page: pageParam(searchParams),
     page_size: PAGE_SIZE,
     sort: "-updated_at",
     ...(q !== "" ? { q } : {}),
     ...(isCourseStatus(status) ? { status } : {}),
   };
-  const update = (changes: Record<string, string | null>) =>
-    setSearchParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === null || value === "") next.delete(key);
-          else next.set(key, value);
-        }
-        return next;
-      },
-      { replace: true },
-    );
   return [params, update];
 }
 

@@ -2,35 +2,25 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { components } from "../../../api/schema";
-import { apiError, fakeApi, json, tokenPair, user } from "../../../test/fakeApi";
+import { apiError, json, signedInApi, type FakeApi, type Role } from "../../../test/fakeApi";
+import { courseRead } from "../../../test/fixtures";
+import { renderApp } from "../../../test/render";
 import { authKeys } from "../../auth/api/auth";
 import { EXPORTS_POLL_MS, type CourseRead, type ExportRead } from "../api/exports";
-import { renderExportsPage } from "../testing";
+import { assignLocation } from "../navigation";
 
-type Role = components["schemas"]["Role"] | null;
+// The page sends the browser to a download link through this module; the tests watch instead.
+vi.mock("../navigation", () => ({ assignLocation: vi.fn() }));
+const navigateTo = vi.mocked(assignLocation);
 
 const COURSE_ID = "00000000-0000-4000-8000-00000000c0de";
+const PAGE = `/courses/${COURSE_ID}/exports`;
 const COURSE = `/api/v1/courses/${COURSE_ID}`;
 const EXPORTS = `${COURSE}/exports`;
 const FORMATS = `${EXPORTS}/formats`;
 const ALL_FORMATS = ["cmi5", "docx", "epub", "html", "imscc", "json", "markdown", "pdf", "scorm12", "scorm2004"];
 
-function course(status: CourseRead["status"] = "approved"): CourseRead {
-  return {
-    id: COURSE_ID,
-    title: "Rust for Analysts",
-    slug: "rust-for-analysts",
-    language: "en",
-    status,
-    owner_id: "00000000-0000-4000-8000-000000000001",
-    version: 3,
-    created_at: "2024-03-01T09:00:00Z",
-    updated_at: "2024-03-02T10:30:00Z",
-    deleted_at: null,
-    brief: {},
-  };
-}
+const course = (status: CourseRead["status"] = "approved") => courseRead({ id: COURSE_ID, status });
 
 let serial = 0;
 function anExport(overrides: Partial<ExportRead> = {}): ExportRead {
@@ -61,9 +51,8 @@ interface Backend {
 
 function backend(options: Backend = {}) {
   let listed = 0;
-  const api = fakeApi(async (request, url) => {
+  return signedInApi(options.role === undefined ? "editor" : options.role, async (request, url) => {
     const path = url.pathname;
-    if (path === "/api/v1/auth/me") return json(user(options.role === undefined ? "editor" : options.role));
     if (path === COURSE) return json(options.course ?? course());
     if (path === FORMATS) return json(options.formats ?? ALL_FORMATS);
     if (path === EXPORTS && request.method === "GET") return json((options.list ?? (() => []))(listed++));
@@ -77,22 +66,18 @@ function backend(options: Backend = {}) {
     if (download !== null && options.download !== undefined) return options.download(download[1]!);
     return apiError(404, "not_found", "Not found.");
   });
-  api.tokens.save(tokenPair(1));
-  return api;
 }
 
-function render(api: ReturnType<typeof backend>) {
-  const navigateTo = vi.fn<(url: string) => void>();
-  return { ...renderExportsPage(api.session, COURSE_ID, navigateTo), navigateTo };
-}
+const render = (api: FakeApi) => renderApp(api.session, PAGE);
 
-async function postedFormats(api: ReturnType<typeof backend>): Promise<unknown[]> {
+async function postedFormats(api: FakeApi): Promise<unknown[]> {
   const posts = api.requestsTo(EXPORTS).filter((r) => r.method === "POST");
   return Promise.all(posts.map((r) => r.clone().json()));
 }
 
 afterEach(() => {
   vi.useRealTimers();
+  navigateTo.mockClear();
 });
 
 describe("exports page: choosing formats", () => {
@@ -272,7 +257,7 @@ describe("exports page: the list", () => {
       list: () => [done],
       download: () => json({ url, expires_at: "2024-04-01T10:05:00Z", filename: "rust.scorm2004.zip" }),
     });
-    const { navigateTo, container } = render(api);
+    const { container } = render(api);
 
     const button = await screen.findByRole("button", { name: /^Download SCORM 2004 4th Edition/ });
     // No link is fetched or rendered ahead of the click.
@@ -292,7 +277,7 @@ describe("exports page: the list", () => {
       list: () => [done],
       download: () => apiError(409, "export_not_ready", "This export has not finished successfully."),
     });
-    const { navigateTo } = render(api);
+    render(api);
 
     await userEvent.setup().click(await screen.findByRole("button", { name: /^Download HTML/ }));
 
@@ -331,7 +316,7 @@ describe("exports page: roles and course state", () => {
       list: () => [done],
       download: () => json({ url: "https://bucket.example/x?sig=1", expires_at: "2024-04-01T10:05:00Z", filename: "x.json" }),
     });
-    const { navigateTo } = render(api);
+    render(api);
 
     await userEvent.setup().click(await screen.findByRole("button", { name: /^Download Course JSON/ }));
 
@@ -355,15 +340,13 @@ describe("exports page: roles and course state", () => {
   });
 
   it("says when the course cannot be loaded", async () => {
-    const api = fakeApi((_request, url) => {
-      if (url.pathname === "/api/v1/auth/me") return json(user("editor"));
+    const api = signedInApi("editor", (_request, url) => {
       if (url.pathname === COURSE) return apiError(404, "course_not_found", "No such course.");
       if (url.pathname === FORMATS) return json(ALL_FORMATS);
       if (url.pathname === EXPORTS) return json([]);
       return apiError(404, "not_found", "Not found.");
     });
-    api.tokens.save(tokenPair(1));
-    render(api as ReturnType<typeof backend>);
+    render(api);
 
     expect(await screen.findByRole("alert")).toHaveTextContent("Could not load the course: No such course.");
   });

@@ -4,7 +4,7 @@ import { errorMessage } from "../../../api/errors";
 import { useCurrentUser } from "../../auth/api/auth";
 import { STATUS_LABELS } from "../../courses/status";
 import { useCourse, useDownloadLink, useExportFormats, useExports, type ExportRead } from "../api/exports";
-import { assignLocation, type NavigateToUrl } from "../navigation";
+import { assignLocation } from "../navigation";
 import { canCreateExports } from "../permissions";
 import { isInProgress } from "../status";
 import { ExportForm } from "./ExportForm";
@@ -12,22 +12,17 @@ import { ExportTable } from "./ExportTable";
 
 const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";
 
-interface ExportsPageProps {
-  /** Where a download link is opened; the browser's location unless a test passes its own. */
-  navigateTo?: NavigateToUrl;
-}
-
 /** Route: /courses/:courseId/exports */
-export default function ExportsPage({ navigateTo = assignLocation }: ExportsPageProps) {
+export default function ExportsPage() {
   const { courseId } = useParams();
   if (courseId === undefined || courseId === "") {
     return <p role="alert">No course was given.</p>;
   }
   // Keyed so nothing (ticked formats, messages) carries over to another course.
-  return <ExportsScreen key={courseId} courseId={courseId} navigateTo={navigateTo} />;
+  return <ExportsScreen key={courseId} courseId={courseId} />;
 }
 
-function ExportsScreen({ courseId, navigateTo }: { courseId: string; navigateTo: NavigateToUrl }) {
+function ExportsScreen({ courseId }: { courseId: string }) {
   const user = useCurrentUser();
   const mayExport = canCreateExports(user?.role);
   const course = useCourse(courseId);
@@ -37,7 +32,7 @@ function ExportsScreen({ courseId, navigateTo }: { courseId: string; navigateTo:
 
   const onDownload = (exp: ExportRead) =>
     // The link is fetched on click and used at once: it is signed and expires in minutes.
-    download.mutate(exp.id, { onSuccess: (link) => navigateTo(link.url) });
+    download.mutate(exp.id, { onSuccess: (link) => assignLocation(link.url) });
 
   const running = exports.data?.filter(isInProgress).length ?? 0;
 

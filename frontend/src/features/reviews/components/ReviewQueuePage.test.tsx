@@ -3,12 +3,10 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import openapi from "../../../api/openapi.json";
-import type { components } from "../../../api/schema";
-import { apiError, fakeApi, json, tokenPair, user } from "../../../test/fakeApi";
+import { apiError, json, signedInApi, user, type Role } from "../../../test/fakeApi";
+import { gateRead, uuid } from "../../../test/fixtures";
+import { renderApp } from "../../../test/render";
 import { FEEDBACK_MAX_LENGTH, QUEUE_REFETCH_MS, type Gate } from "../api/reviews";
-import { gate, renderReviewQueue, uuid } from "../testing";
-
-type Role = components["schemas"]["Role"] | null;
 
 const PENDING = "/api/v1/reviews/pending";
 const SAILING = uuid(100);
@@ -26,10 +24,19 @@ interface Server {
 
 const DECISION = /^\/api\/v1\/courses\/([^/]+)\/runs\/([^/]+)\/gates\/([^/]+)\/decision$/;
 
+/** A lesson gate of course uuid(100), waiting for five minutes. */
+function gate(n: number, changes: Partial<Gate> = {}): Gate {
+  const waitingSince = new Date(Date.now() - 5 * 60_000).toISOString();
+  return gateRead({ id: uuid(1000 + n), lesson_key: `m1-l${n}`, title: `Lesson ${n}`, created_at: waitingSince, ...changes });
+}
+
+function renderReviewQueue(api: ReturnType<typeof signedIn>, path = "/reviews") {
+  return renderApp(api.session, path);
+}
+
 function signedIn(role: Role, server: Server) {
-  const api = fakeApi(async (request, url) => {
+  return signedInApi(role, async (request, url) => {
     const path = url.pathname;
-    if (path === "/api/v1/auth/me") return json(user(role));
     if (path === PENDING) {
       const failed = server.failPending?.();
       if (failed !== undefined) return failed;
@@ -63,8 +70,6 @@ function signedIn(role: Role, server: Server) {
     }
     return apiError(404, "not_found", "Not found.");
   });
-  api.tokens.save(tokenPair(1));
-  return api;
 }
 
 function rows() {
@@ -85,7 +90,7 @@ describe("reviewers' dashboard", () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const server: Server = { gates: [gate(1, { title: "Knots" })] };
     const api = signedIn("viewer", server);
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
     await screen.findByText("Knots");
     expect(QUEUE_REFETCH_MS).toBe(15_000);
     const before = api.requestsTo(PENDING).length;
@@ -105,7 +110,7 @@ describe("reviewers' dashboard", () => {
         gate(3, { kind: "final", lesson_key: null, title: "Final approval" }),
       ],
     });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
 
     await screen.findByRole("link", { name: "Baking" });
     const [knots, outline, final] = rows();
@@ -139,7 +144,7 @@ describe("reviewers' dashboard", () => {
     const api = signedIn("reviewer", {
       gates: [gate(1), gate(2, { kind: "outline", title: "Outline", course_id: BAKING })],
     });
-    const { router } = renderReviewQueue(api.session);
+    const { router } = renderReviewQueue(api);
     await screen.findByText("Lesson 1");
     const user = userEvent.setup();
 
@@ -161,7 +166,7 @@ describe("reviewers' dashboard", () => {
 
   it("reads the filters from the URL on arrival", async () => {
     const api = signedIn("reviewer", { gates: [gate(1)] });
-    renderReviewQueue(api.session, `/reviews?kind=lesson&course=${SAILING}&page=2`);
+    renderReviewQueue(api, `/reviews?kind=lesson&course=${SAILING}&page=2`);
     await screen.findByText("Lesson 1");
     const sent = new URL(api.requestsTo(PENDING)[0]!.url).searchParams;
     expect(sent.get("kind")).toBe("lesson");
@@ -171,7 +176,7 @@ describe("reviewers' dashboard", () => {
 
   it("approves in place: posts the decision, removes the row and announces it", async () => {
     const api = signedIn("reviewer", { gates: [gate(1, { title: "Knots" }), gate(2)] });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
     const approve = await screen.findByRole("button", { name: "Approve lesson 'Knots' of 'Sailing'" });
 
     await userEvent.setup().click(approve);
@@ -206,7 +211,7 @@ describe("reviewers' dashboard", () => {
       }
       return original(request);
     });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
     const approve = await screen.findByRole("button", { name: "Approve lesson 'Knots' of 'Sailing'" });
 
     await userEvent.setup().click(approve);
@@ -219,7 +224,7 @@ describe("reviewers' dashboard", () => {
 
   it("rejects with required feedback, then posts it", async () => {
     const api = signedIn("reviewer", { gates: [gate(1, { title: "Knots" })] });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", { name: "Reject lesson 'Knots' of 'Sailing'" }));
 
@@ -251,7 +256,7 @@ describe("reviewers' dashboard", () => {
   it("refuses feedback above the server's maximum length", async () => {
     expect(FEEDBACK_MAX_LENGTH).toBe(openapi.components.schemas.DecisionCreate.properties.feedback.maxLength);
     const api = signedIn("reviewer", { gates: [gate(1, { title: "Knots" })] });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", { name: /Reject lesson 'Knots'/ }));
     const field = screen.getByRole("textbox", { name: /Feedback for/ });
@@ -266,7 +271,7 @@ describe("reviewers' dashboard", () => {
 
   it("Cancel closes the form and puts focus back on the row's Reject button", async () => {
     const api = signedIn("reviewer", { gates: [gate(1, { title: "Knots" })] });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
     const user = userEvent.setup();
     const reject = await screen.findByRole("button", { name: "Reject lesson 'Knots' of 'Sailing'" });
     await user.click(reject);
@@ -290,7 +295,7 @@ describe("reviewers' dashboard", () => {
       },
     };
     const api = signedIn("reviewer", server);
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
     await userEvent.setup().click(await screen.findByRole("button", { name: /Approve lesson 'Knots'/ }));
 
     const alert = await screen.findByRole("alert");
@@ -307,7 +312,7 @@ describe("reviewers' dashboard", () => {
       gates: [gate(1, { title: "Knots" })],
       decide: () => apiError(409, "run_busy", "This run is in the middle of a step; try again in a moment."),
     });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
     const approve = await screen.findByRole("button", { name: /Approve lesson 'Knots'/ });
     await userEvent.setup().click(approve);
 
@@ -324,7 +329,7 @@ describe("reviewers' dashboard", () => {
     [null, false],
   ])("global role %s: actions shown = %s", async (role, shown) => {
     const api = signedIn(role, { gates: [gate(1, { title: "Knots" })] });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
     await screen.findByRole("link", { name: "Sailing" });
 
     if (shown) {
@@ -342,7 +347,7 @@ describe("reviewers' dashboard", () => {
       gates: [gate(1, { title: "Knots" }), gate(2, { title: "Bread", course_id: BAKING })],
       members: { [SAILING]: [{ user_id: ME, role: "admin" }], [BAKING]: [{ user_id: ME, role: "viewer" }] },
     });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
 
     expect(await screen.findByRole("button", { name: "Approve lesson 'Knots' of 'Sailing'" })).toBeInTheDocument();
     const bread = rows().find((row) => row.textContent?.includes("Bread"))!;
@@ -352,7 +357,7 @@ describe("reviewers' dashboard", () => {
 
   it("says so when nothing is waiting", async () => {
     const api = signedIn("reviewer", { gates: [] });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
 
     expect(await screen.findByText("Nothing is waiting for review.")).toBeInTheDocument();
     expect(screen.queryByRole("table")).not.toBeInTheDocument();
@@ -364,7 +369,7 @@ describe("reviewers' dashboard", () => {
       gates: [gate(1, { title: "Knots" })],
       failPending: () => (fail ? apiError(503, "unavailable", "The database is not reachable.") : undefined),
     });
-    renderReviewQueue(api.session);
+    renderReviewQueue(api);
 
     expect(await screen.findByRole("alert")).toHaveTextContent("The database is not reachable.");
     fail = false;

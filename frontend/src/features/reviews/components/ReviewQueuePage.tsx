@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from "react";
-import { useSearchParams } from "react-router-dom";
 
 import { errorMessage } from "../../../api/errors";
+import { pageParam, useUrlParams, type ParamChanges } from "../../../lib/urlParams";
 import { useCurrentUser } from "../../auth/api/auth";
 import {
   useCourseOptions,
@@ -17,29 +17,16 @@ import { ReviewRow, type DecisionOutcome } from "./ReviewRow";
 export const PAGE_SIZE = 50;
 
 /** Filters live in the URL (`kind`, `course`, `page`), so a filtered queue can be shared. */
-function useQueueParams(): [PendingParams, (changes: Record<string, string | null>) => void] {
-  const [searchParams, setSearchParams] = useSearchParams();
+function useQueueParams(): [PendingParams, (changes: ParamChanges) => void] {
+  const [searchParams, update] = useUrlParams();
   const kind = searchParams.get("kind");
   const course = searchParams.get("course")?.trim() ?? "";
-  const page = Number.parseInt(searchParams.get("page") ?? "1", 10);
   const params: PendingParams = {
-    page: Number.isFinite(page) && page >= 1 ? page : 1,
+    page: pageParam(searchParams),
     page_size: PAGE_SIZE,
     ...(isGateKind(kind) ? { kind } : {}),
     ...(course !== "" ? { course_id: course } : {}),
   };
-  const update = (changes: Record<string, string | null>) =>
-    setSearchParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === null || value === "") next.delete(key);
-          else next.set(key, value);
-        }
-        return next;
-      },
-      { replace: true },
-    );
   return [params, update];
 }
 
