@@ -30,7 +30,6 @@ async def write_a_brief_and_start(page: Page, site: str) -> str:
     await expect(start).to_be_disabled()  # no estimate yet
 
     await page.get_by_role("button", name="Estimate cost").click()
-    await screenshot(page, "new-course-estimated")
     await expect(start).to_be_enabled()
     await screenshot(page, "new-course-estimated")
     await start.click()
