@@ -11,6 +11,7 @@ from playwright.async_api import Browser, Page, expect
 
 from app.core.permissions import Role
 from tests.factories import Factory
+from tests.web.a11y import assert_accessible
 from tests.web.helpers import screenshot, sign_in
 from tests.workflow.runs.helpers import RunDriver, waiting_at
 
@@ -21,6 +22,7 @@ TITLE = "Knots for Sailors"
 async def write_a_brief_and_start(page: Page, site: str) -> str:
     await page.get_by_role("link", name="New course").click()
     await expect(page.get_by_role("heading", name="New course")).to_be_visible()
+    await assert_accessible(page)
     await page.get_by_label("Title", exact=True).fill(TITLE)
     await page.get_by_label("Audience").fill("People new to sailing")
     await page.get_by_role("textbox", name="Objective 1").fill("Tie a bowline without looking")
@@ -32,6 +34,7 @@ async def write_a_brief_and_start(page: Page, site: str) -> str:
     await page.get_by_role("button", name="Estimate cost").click()
     await expect(start).to_be_enabled()
     await screenshot(page, "new-course-estimated")
+    await assert_accessible(page)
     await start.click()
 
     await expect(page).to_have_url(COURSE_URL)
@@ -68,6 +71,7 @@ async def test_brief_estimate_run_review_and_export(
         approve = queue.get_by_role("button", name=f"Approve the outline of '{TITLE}'")
         await expect(approve).to_be_visible()
         await screenshot(queue, "review-queue")
+        await assert_accessible(queue)
         await approve.click()
         await expect(approve).to_have_count(0)
     finally:
@@ -79,6 +83,7 @@ async def test_brief_estimate_run_review_and_export(
     await page.reload()  # the course page shows the run waiting at the two lesson gates
     await expect(page.get_by_text("Waiting for review")).to_be_visible()
     await screenshot(page, "course-overview")
+    await assert_accessible(page)
 
     # The Editor exports SCORM 2004 (a draft: the course is not finally approved).
     await page.goto(f"{site}/courses/{course_id}/exports")
@@ -87,6 +92,7 @@ async def test_brief_estimate_run_review_and_export(
     download_button = page.get_by_role("button", name=re.compile("^Download"))
     await expect(download_button).to_be_visible(timeout=30_000)
     await screenshot(page, "exports")
+    await assert_accessible(page)
     async with page.expect_download() as download_info:
         await download_button.click()
     download = await download_info.value

@@ -8,6 +8,7 @@ from playwright.async_api import Page, expect
 
 from app.core.permissions import Role
 from tests.factories import Factory
+from tests.web.a11y import assert_accessible
 from tests.web.helpers import screenshot, sign_in
 
 
@@ -24,6 +25,7 @@ async def test_an_editor_signs_in_finds_a_course_and_signs_out(
     await expect(page.get_by_text("Knots for Sailors")).to_be_visible()
     await expect(page.get_by_role("link", name="New course")).to_be_visible()
     await screenshot(page, "courses-dashboard")
+    await assert_accessible(page)
 
     await page.get_by_label("Search titles").fill("knots")
     await expect(page.get_by_text("Safe Ladders")).to_be_hidden()
@@ -47,6 +49,7 @@ async def test_a_wrong_password_is_refused_with_the_servers_message(
     await sign_in(page, site, viewer.email, "not the password at all")
     await expect(page.get_by_role("alert")).to_be_visible()
     await screenshot(page, "sign-in-refused")
+    await assert_accessible(page)
     assert "/sign-in" in page.url
 
 

@@ -140,7 +140,7 @@ export function ReviewRow({ gate, courseTitle, showActions, canDecide, now, onOu
                   aria-label={`Approve ${subject}`}
                   disabled={sending}
                   onClick={() => void send("approve")}
-                  className={`${BUTTON} bg-emerald-600 text-white hover:bg-emerald-700`}
+                  className={`${BUTTON} bg-emerald-700 text-white hover:bg-emerald-800`}
                 >
                   {sending && decide.variables?.decision === "approve" ? "Approving…" : "Approve"}
                 </button>
