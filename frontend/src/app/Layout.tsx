@@ -29,6 +29,11 @@ export function Layout() {
             <NavLink to="/reviews" className={navLinkClass}>
               Reviews
             </NavLink>
+            {user?.role === "admin" && (
+              <NavLink to="/admin/users" className={navLinkClass}>
+                Admin
+              </NavLink>
+            )}
           </nav>
           <div className="flex items-center gap-4 text-sm">
             {user !== null && (

@@ -12,6 +12,8 @@ const NewCoursePage = lazy(() => import("../features/brief/components/NewCourseP
 const CoursePage = lazy(() => import("../features/course/components/CoursePage"));
 const ExportsPage = lazy(() => import("../features/exports/components/ExportsPage"));
 const ReviewQueuePage = lazy(() => import("../features/reviews/components/ReviewQueuePage"));
+const UsersPage = lazy(() => import("../features/admin/components/UsersPage"));
+const MembersPage = lazy(() => import("../features/admin/components/MembersPage"));
 const NotFoundPage = lazy(() => import("./NotFoundPage"));
 
 export const routes: RouteObject[] = [
@@ -35,7 +37,9 @@ export const routes: RouteObject[] = [
       { path: "courses/new", element: <NewCoursePage /> },
       { path: "courses/:courseId", element: <CoursePage /> },
       { path: "courses/:courseId/exports", element: <ExportsPage /> },
+      { path: "courses/:courseId/members", element: <MembersPage /> },
       { path: "reviews", element: <ReviewQueuePage /> },
+      { path: "admin/users", element: <UsersPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

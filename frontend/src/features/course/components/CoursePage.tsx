@@ -76,6 +76,9 @@ function CourseScreen({ courseId }: { courseId: string }) {
           <Link to={`/reviews?${new URLSearchParams({ course: courseId }).toString()}`} className={navLink}>
             Reviews
           </Link>
+          <Link to={`/courses/${encodeURIComponent(courseId)}/members`} className={navLink}>
+            Members
+          </Link>
         </nav>
       </div>
 

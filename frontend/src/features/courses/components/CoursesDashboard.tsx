@@ -9,7 +9,7 @@ import { canCreateCourses } from "../../auth/permissions";
 import { useCourses, type CourseListParams } from "../api/courses";
 import { COURSE_STATUSES, isCourseStatus, STATUS_LABELS } from "../status";
 import { CourseTable } from "./CourseTable";
-import { Pagination } from "./Pagination";
+import { Pagination } from "../../../components/Pagination";
 
 export const PAGE_SIZE = 20;
 export const SEARCH_DEBOUNCE_MS = 300;
@@ -122,6 +122,7 @@ export default function CoursesDashboard() {
 
       {courses.data !== undefined && courses.data.total > 0 && (
         <Pagination
+          noun={["course", "courses"]}
           page={courses.data.page}
           pageSize={courses.data.page_size}
           total={courses.data.total}

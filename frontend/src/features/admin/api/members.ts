@@ -1,0 +1,109 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import type { ApiClient } from "../../../api/client";
+import { useApi } from "../../../api/context";
+import { ApiError, unwrap } from "../../../api/errors";
+import type { components } from "../../../api/schema";
+import { unwrapFields } from "./errors";
+
+export type Member = components["schemas"]["MemberRead"];
+export type Role = components["schemas"]["Role"];
+
+export const memberKeys = {
+  members: (courseId: string) => ["admin", "members", courseId] as const,
+  course: (courseId: string) => ["admin", "course", courseId] as const,
+  // The reviewers' queue caches memberships under its own key (features/reviews/api).
+  reviewMembers: (courseId: string) => ["reviews", "members", courseId] as const,
+};
+
+// Fetchers
+
+export async function fetchMembers(client: ApiClient, courseId: string, signal?: AbortSignal): Promise<Member[]> {
+  return unwrap(
+    await client.GET("/api/v1/courses/{course_id}/members", { params: { path: { course_id: courseId } }, signal }),
+  );
+}
+
+export async function fetchCourseTitle(client: ApiClient, courseId: string, signal?: AbortSignal): Promise<string> {
+  const course = unwrap(
+    await client.GET("/api/v1/courses/{course_id}", { params: { path: { course_id: courseId } }, signal }),
+  );
+  return course.title;
+}
+
+/** Adds the user, or changes their course role when they are already a member (PUT). */
+export async function setMember(client: ApiClient, courseId: string, userId: string, role: Role): Promise<Member> {
+  return unwrapFields(
+    await client.PUT("/api/v1/courses/{course_id}/members/{user_id}", {
+      params: { path: { course_id: courseId, user_id: userId } },
+      body: { role },
+    }),
+  );
+}
+
+export async function removeMember(client: ApiClient, courseId: string, userId: string): Promise<void> {
+  const result = await client.DELETE("/api/v1/courses/{course_id}/members/{user_id}", {
+    params: { path: { course_id: courseId, user_id: userId } },
+  });
+  if (!result.response.ok) unwrap(result);
+  else if (result.response.status !== 204 && result.response.status !== 200) {
+    throw new ApiError(result.response.status, "http_error", `Unexpected answer (HTTP ${result.response.status}).`);
+  }
+}
+
+// Query options
+
+export function membersQueryOptions(client: ApiClient, courseId: string) {
+  return queryOptions({
+    queryKey: memberKeys.members(courseId),
+    queryFn: ({ signal }) => fetchMembers(client, courseId, signal),
+  });
+}
+
+// Hooks
+
+export function useMembers(courseId: string) {
+  const { client } = useApi();
+  return useQuery(membersQueryOptions(client, courseId));
+}
+
+export function useCourseTitle(courseId: string) {
+  const { client } = useApi();
+  return useQuery({
+    queryKey: memberKeys.course(courseId),
+    queryFn: ({ signal }) => fetchCourseTitle(client, courseId, signal),
+    staleTime: 10 * 60_000,
+  });
+}
+
+function useRefreshMembers(courseId: string) {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: memberKeys.members(courseId) }),
+      queryClient.invalidateQueries({ queryKey: memberKeys.reviewMembers(courseId) }),
+    ]);
+}
+
+export interface SetMemberInput {
+  userId: string;
+  role: Role;
+}
+
+export function useSetMember(courseId: string) {
+  const { client } = useApi();
+  const refresh = useRefreshMembers(courseId);
+  return useMutation({
+    mutationFn: ({ userId, role }: SetMemberInput) => setMember(client, courseId, userId, role),
+    onSettled: refresh,
+  });
+}
+
+export function useRemoveMember(courseId: string) {
+  const { client } = useApi();
+  const refresh = useRefreshMembers(courseId);
+  return useMutation({
+    mutationFn: (userId: string) => removeMember(client, courseId, userId),
+    onSettled: refresh,
+  });
+}
