@@ -11,6 +11,7 @@ const CoursesDashboard = lazy(() => import("../features/courses/components/Cours
 const NewCoursePage = lazy(() => import("../features/brief/components/NewCoursePage"));
 const CoursePage = lazy(() => import("../features/course/components/CoursePage"));
 const ExportsPage = lazy(() => import("../features/exports/components/ExportsPage"));
+const AlignmentPage = lazy(() => import("../features/alignment/components/AlignmentPage"));
 const ReviewQueuePage = lazy(() => import("../features/reviews/components/ReviewQueuePage"));
 const UsersPage = lazy(() => import("../features/admin/components/UsersPage"));
 const MembersPage = lazy(() => import("../features/admin/components/MembersPage"));
@@ -37,6 +38,7 @@ export const routes: RouteObject[] = [
       { path: "courses/new", element: <NewCoursePage /> },
       { path: "courses/:courseId", element: <CoursePage /> },
       { path: "courses/:courseId/exports", element: <ExportsPage /> },
+      { path: "courses/:courseId/alignment", element: <AlignmentPage /> },
       { path: "courses/:courseId/members", element: <MembersPage /> },
       { path: "reviews", element: <ReviewQueuePage /> },
       { path: "admin/users", element: <UsersPage /> },

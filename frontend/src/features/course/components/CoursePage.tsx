@@ -79,6 +79,9 @@ function CourseScreen({ courseId }: { courseId: string }) {
           <Link to={`/courses/${encodeURIComponent(courseId)}/members`} className={navLink}>
             Members
           </Link>
+          <Link to={`/courses/${encodeURIComponent(courseId)}/alignment`} className={navLink}>
+            Alignment
+          </Link>
         </nav>
       </div>
 
