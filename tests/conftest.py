@@ -13,6 +13,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from playwright.async_api import Browser
 from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
@@ -22,6 +23,7 @@ from app.config import Environment, Settings
 from app.main import create_app
 from app.models import Base
 from tests import services
+from tests.browser import chromium
 from tests.factories import Factory
 
 pytest_plugins = ["tests.fakes.fixtures"]
@@ -157,3 +159,10 @@ async def _reset_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
 @pytest.fixture
 def factory(app: object) -> Factory:
     return Factory(app)
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Headless Chromium (tests/browser.py), one per test module."""
+    async with chromium() as launched:
+        yield launched

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import threading
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+from tests.exports.packages import lms
 from tests.exports.packages.sample import PIXEL_PNG
 
 
@@ -22,7 +23,7 @@ def counting_server() -> Iterator[CountingServer]:
     """Serves a PNG (or an empty stylesheet) for any GET on 127.0.0.1, recording the path."""
     state = CountingServer(base_url="")
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(lms.QuietHandler):
         def do_GET(self) -> None:
             state.requests.append(self.path)
             css = self.path.endswith(".css")
@@ -33,16 +34,6 @@ def counting_server() -> Iterator[CountingServer]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass  # keep test output clean; requests are recorded above
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with tempfile.TemporaryDirectory() as root, lms.serve(Path(root), Handler) as base_url:
+        state.base_url = base_url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -8,15 +8,8 @@ import pytest
 from playwright.async_api import Browser, Page
 
 from app.config import Settings
-from tests.browser import chromium
 from tests.web.live import live_server
 from tests.workers import running_worker
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from app.exports.document import CourseDocument
 from app.exports.sanitize import ASSET_PREFIX
 
+# What the print and e-book formats draw. SVG is left out: it can reference other URLs itself.
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
 
 @dataclass(frozen=True)
 class CourseImage:

@@ -6,7 +6,10 @@ import xml.etree.ElementTree as ET
 
 from app.exports.document import CourseInfo, Module
 from app.exports.formats.html_tree import xml_text
+from app.exports.packages.layout import quiz_title
 from app.exports.packages.xml import el
+
+__all__ = ["course_details", "objectives", "quiz_questions", "quiz_title"]
 
 
 def course_details(course: CourseInfo) -> list[ET.Element]:
@@ -27,10 +30,6 @@ def objectives(items: list[str], heading: str = "h2") -> ET.Element | None:
         el(heading, text="Objectives"),
         el("ul", None, [el("li", text=xml_text(item)) for item in items]),
     )
-
-
-def quiz_title(module: Module) -> str:
-    return f"Quiz: {module.title}"
 
 
 def quiz_questions(module: Module) -> ET.Element:

@@ -21,6 +21,7 @@ from app.exports.formats.docx_html import LessonWriter
 from app.exports.formats.html_tree import xml_text
 from app.exports.formats.stable_zip import restamped
 from app.exports.packages.files import DRAFT_NOTICE, course_title
+from app.exports.packages.layout import quiz_title
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LESSON_HEADING_LEVEL = 2  # module = Heading 1, lesson = Heading 2, lesson headings below
@@ -89,7 +90,7 @@ def _lesson(word: Document, writer: LessonWriter, lesson: Lesson) -> None:
 
 
 def _quiz(word: Document, writer: LessonWriter, module: Module) -> None:
-    word.add_heading(xml_text(f"Quiz: {module.title}"), level=LESSON_HEADING_LEVEL)
+    word.add_heading(xml_text(quiz_title(module)), level=LESSON_HEADING_LEVEL)
     num_id = writer.numbered_list("List Number")
     for item in module.quiz:
         question = word.add_paragraph(xml_text(item.question), style="List Number")

@@ -18,15 +18,13 @@ from ebooklib import epub  # type: ignore[import-untyped]
 from app.exports.document import CourseDocument
 from app.exports.formats import Format, register
 from app.exports.formats import epub_pages as pages
-from app.exports.formats.course_images import CourseImage, decoded_images
+from app.exports.formats.course_images import IMAGE_TYPES, CourseImage, decoded_images
 from app.exports.formats.html_tree import xml_text
 from app.exports.formats.stable_zip import restamped
 from app.exports.packages.files import course_title, safe_name
 
 STYLESHEET_PATH = "style/course.css"
 # EPUB core media types for images; others would need fallbacks. SVG is left out: it is
-# active content (scripts, external references) in a reading system.
-IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 @dataclass

@@ -16,14 +16,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[impor
 
 from app.exports.document import CourseDocument
 from app.exports.formats import Format, register
-from app.exports.formats.course_images import CourseImage, decoded_images
+from app.exports.formats.course_images import IMAGE_TYPES, CourseImage, decoded_images
 from app.exports.formats.pdf_page import print_html
 from app.exports.sanitize import ASSET_PREFIX
 
 ASSET_HOST = "course-assets.invalid"
 BASE_URL = f"https://{ASSET_HOST}/"  # so `assets/x.png` resolves to a URL the fetcher knows
-# Formats WeasyPrint draws as images. SVG is left out: it can reference other URLs itself.
-IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 class RefusedURL(ValueError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+from app.exports.packages.files import fixed_entry
 
 
 def restamped(data: bytes) -> bytes:
@@ -18,9 +18,5 @@ def restamped(data: bytes) -> bytes:
         zipfile.ZipFile(output, "w") as target,
     ):
         for entry in source.infolist():
-            copy = zipfile.ZipInfo(entry.filename, date_time=_ZIP_EPOCH)
-            copy.compress_type = entry.compress_type
-            copy.external_attr = 0o644 << 16
-            copy.create_system = 3  # Unix, so the mode above is what unzip applies
-            target.writestr(copy, source.read(entry))
+            target.writestr(fixed_entry(entry.filename, entry.compress_type), source.read(entry))
     return output.getvalue()

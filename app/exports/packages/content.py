@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 from app.exports.document import CourseDocument
 from app.exports.packages.cmi5_script import CMI5_SCRIPT
 from app.exports.packages.files import PackageFiles, add_unique, asset_files
@@ -16,6 +18,7 @@ from app.exports.packages.pages import (
     quiz_page,
 )
 from app.exports.packages.scorm_script import SCORM_SCRIPT
+from app.exports.packages.xml import el
 
 _TRACKER_SOURCES: dict[Tracking, str] = {
     "scorm12": SCORM_SCRIPT,
@@ -27,6 +30,21 @@ _TRACKER_SOURCES: dict[Tracking, str] = {
 def unit_files(unit: Unit, tracking: Tracking | None) -> list[str]:
     """Every file the unit's page needs, its own page first (the launch file)."""
     return [unit.page, *page_files(tracking), *unit.assets]
+
+
+def sco_resource(unit: Unit, tracking: Tracking, scorm_type: str) -> ET.Element:
+    """A SCORM `<resource>` launching the unit's page and listing every file it loads;
+    `scorm_type` is the attribute's spelling in that SCORM version."""
+    return el(
+        "resource",
+        {
+            "identifier": f"RES-{unit.key}",
+            "type": "webcontent",
+            scorm_type: "sco",
+            "href": unit.page,
+        },
+        (el("file", {"href": path}) for path in unit_files(unit, tracking)),
+    )
 
 
 def content_files(

@@ -18,6 +18,17 @@ DRAFT_NOTICE = "Draft: this course has not been approved by a reviewer yet."
 # A fixed timestamp (the earliest a zip can hold) makes the same course zip to the same bytes.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# An asset path in a page: `assets/` and a safe name, as long as the name runs.
+_ASSET_REFERENCE = re.compile(r"assets/[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def fixed_entry(path: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    """A zip entry with a fixed time and mode, so equal content zips to equal bytes."""
+    info = zipfile.ZipInfo(path, date_time=_ZIP_EPOCH)
+    info.compress_type = compress_type
+    info.external_attr = 0o644 << 16
+    info.create_system = 3  # Unix, so the mode above is what unzip applies
+    return info
 
 
 def zip_package(files: PackageFiles) -> bytes:
@@ -25,11 +36,7 @@ def zip_package(files: PackageFiles) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(files):
-            info = zipfile.ZipInfo(path, date_time=_ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, so the mode above is what unzip applies
-            archive.writestr(info, files[path])
+            archive.writestr(fixed_entry(path), files[path])
     return buffer.getvalue()
 
 
@@ -41,9 +48,13 @@ def safe_name(name: str) -> str:
     return name
 
 
+def draft_title(document: CourseDocument, title: str) -> str:
+    """`title`, with " (draft)" when the course is not finally approved."""
+    return title + (DRAFT_SUFFIX if document.is_draft else "")
+
+
 def course_title(document: CourseDocument) -> str:
-    suffix = DRAFT_SUFFIX if document.is_draft else ""
-    return document.course.title + suffix
+    return draft_title(document, document.course.title)
 
 
 def course_description(document: CourseDocument) -> str:
@@ -64,12 +75,10 @@ def asset_files(document: CourseDocument) -> PackageFiles:
 
 
 def assets_used_by(html: str, document: CourseDocument) -> list[str]:
-    """Asset paths a page refers to, so a resource can list every file its page loads."""
-    return sorted(
-        path
-        for asset in document.assets
-        if re.search(re.escape(path := asset_path(asset)) + r"(?![A-Za-z0-9_.-])", html)
-    )
+    """Asset paths a page refers to, so a resource can list every file its page loads.
+    One pass over the page (lessons may be megabytes), then a lookup per course asset."""
+    found = set(_ASSET_REFERENCE.findall(html))
+    return sorted(path for asset in document.assets if (path := asset_path(asset)) in found)
 
 
 def add_unique(files: PackageFiles, path: str, content: bytes) -> None:

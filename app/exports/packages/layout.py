@@ -46,7 +46,7 @@ def plan(document: CourseDocument) -> list[ModulePlan]:
         units = [_lesson_unit(document, module, lesson) for lesson in module.lessons]
         if module.quiz:
             key = f"{module.key}-quiz"
-            title = f"Quiz: {module.title}"
+            title = quiz_title(module)
             quiz = tuple(module.quiz)
             units.append(Unit(key, "quiz", title, f"{key}.html", module, None, quiz, ()))
         plans.append(ModulePlan(module, tuple(units)))
@@ -54,6 +54,10 @@ def plan(document: CourseDocument) -> list[ModulePlan]:
     if len(keys) != len(set(keys)):
         raise ValueError("lesson and quiz keys must be unique in a course")
     return plans
+
+
+def quiz_title(module: Module) -> str:
+    return f"Quiz: {module.title}"
 
 
 def all_units(plans: list[ModulePlan]) -> list[Unit]:

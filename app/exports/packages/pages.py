@@ -11,7 +11,7 @@ from html import escape
 from typing import Literal
 
 from app.exports.document import CourseDocument
-from app.exports.packages.files import DRAFT_NOTICE, DRAFT_SUFFIX
+from app.exports.packages.files import DRAFT_NOTICE, draft_title
 from app.exports.packages.layout import PAGE_SCRIPT_PATH, PASSING_SCORE, STYLESHEET_PATH, Unit
 
 Tracking = Literal["scorm12", "scorm2004", "cmi5"]
@@ -103,7 +103,7 @@ def _objectives(objectives: list[str]) -> str:
 def _page(document: CourseDocument, unit: Unit, tracking: Tracking | None, body: str) -> bytes:
     course = document.course
     draft = document.is_draft
-    title = unit.title + (DRAFT_SUFFIX if draft else "")
+    title = draft_title(document, unit.title)
     banner = f'<p class="courzly-draft" role="note">{escape(DRAFT_NOTICE)}</p>\n' if draft else ""
     scripts = ""
     if tracking:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from app.exports.document import CourseDocument, QuizItem
-from app.exports.packages.files import DRAFT_SUFFIX, safe_name
+from app.exports.packages.files import draft_title, safe_name
 from app.exports.packages.layout import Unit
 from app.exports.packages.xml import XSI, el, to_bytes
 
@@ -20,7 +20,7 @@ ASSESSMENT_TYPE = "imsqti_xmlv1p2/imscc_xmlv1p3/assessment"
 
 
 def assessment(document: CourseDocument, unit: Unit) -> bytes:
-    title = unit.title + (DRAFT_SUFFIX if document.is_draft else "")
+    title = draft_title(document, unit.title)
     root = el(
         "questestinterop",
         {"xmlns": QTI_NS, "xmlns:xsi": XSI, "xsi:schemaLocation": f"{QTI_NS} {QTI_SCHEMA}"},

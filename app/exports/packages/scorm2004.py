@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from app.exports.document import CourseDocument
-from app.exports.packages.content import content_files, unit_files
+from app.exports.packages.content import content_files, sco_resource
 from app.exports.packages.files import PackageFiles, course_title
 from app.exports.packages.layout import Unit, all_units, plan
 from app.exports.packages.metadata import ieee_lom
@@ -69,7 +69,7 @@ def build_scorm2004(document: CourseDocument) -> PackageFiles:
         el(
             "resources",
             None,
-            (_sco_resource(unit) for unit in units),
+            (sco_resource(unit, "scorm2004", "adlcp:scormType") for unit in units),
         ),
     )
     files["imsmanifest.xml"] = to_bytes(manifest)
@@ -82,17 +82,4 @@ def _sco_item(unit: Unit) -> ET.Element:
         {"identifier": f"ITEM-{unit.key}", "identifierref": f"RES-{unit.key}"},
         el("title", None, text=unit.title),
         unit_sequencing(unit),
-    )
-
-
-def _sco_resource(unit: Unit) -> ET.Element:
-    return el(
-        "resource",
-        {
-            "identifier": f"RES-{unit.key}",
-            "type": "webcontent",
-            "adlcp:scormType": "sco",
-            "href": unit.page,
-        },
-        (el("file", {"href": path}) for path in unit_files(unit, "scorm2004")),
     )

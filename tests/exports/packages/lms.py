@@ -84,14 +84,14 @@ def write_site(root: Path, packages: dict[str, PackageFiles]) -> None:
             target.write_bytes(data)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @contextlib.contextmanager
 def serve(
-    root: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler
+    root: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = QuietHandler
 ) -> Iterator[str]:
     """Serve `root` on 127.0.0.1 (an ephemeral port) for the duration of the block."""
     handler = functools.partial(handler_class, directory=str(root))

@@ -4,7 +4,6 @@ resources a cmi5 AU uses, and static files, on one origin so the AU needs no COR
 from __future__ import annotations
 
 import contextlib
-import http.server
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,11 +29,8 @@ class Records:
         return [s["verb"]["id"].rsplit("/", 1)[-1] for s in self.statements]
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class _Handler(lms.QuietHandler):
     records: Records
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def _reply(self, status: int, body: object = None) -> None:
         data = b"" if body is None else json.dumps(body).encode()
