@@ -23,7 +23,7 @@ export interface ApiSession {
   startRenewalTimer(): () => void;
 }
 
-export interface ApiSessionOptions {
+interface ApiSessionOptions {
   tokens?: TokenStore;
   fetch?: Fetch;
   baseUrl?: string;

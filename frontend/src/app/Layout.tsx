@@ -2,6 +2,7 @@ import { Suspense } from "react";
 import { NavLink, Outlet } from "react-router-dom";
 
 import { useCurrentUser, useSignOut } from "../features/auth/api/auth";
+import { canManageUsers } from "../features/auth/permissions";
 import { PageLoading } from "./PageLoading";
 
 function navLinkClass({ isActive }: { isActive: boolean }): string {
@@ -29,7 +30,7 @@ export function Layout() {
             <NavLink to="/reviews" className={navLinkClass}>
               Reviews
             </NavLink>
-            {user?.role === "admin" && (
+            {canManageUsers(user?.role) && (
               <NavLink to="/admin/users" className={navLinkClass}>
                 Admin
               </NavLink>

@@ -1,5 +1,4 @@
-import { errorMessage } from "../../api/errors";
-import { isApiError } from "./api/errors";
+import { errorMessage, isApiError } from "../../api/errors";
 
 /** The API's answer to a members write, in words (403, 404, 409, 422 each mean something). */
 export function describeMemberError(error: unknown, subject: string): string {

@@ -1,4 +1,5 @@
-import type { Role } from "./permissions";
+import { codePointLength } from "../../lib/text";
+import type { Role } from "../auth/permissions";
 
 /** Limits from src/api/openapi.json / app/core/schemas.py (Name, NewPassword, EmailInput). */
 export const EMAIL_MAX_LENGTH = 254;
@@ -23,9 +24,6 @@ export const SERVER_FIELDS: Record<string, keyof NewUserErrors> = {
   password: "password",
 };
 
-// Python counts code points, not UTF-16 units.
-const length = (value: string) => [...value].length;
-
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,14 +35,14 @@ export function validateNewUser(form: NewUserForm): NewUserErrors {
   const errors: NewUserErrors = {};
   const email = form.email.trim();
   if (email === "") errors.email = "Enter an e-mail address.";
-  else if (length(email) > EMAIL_MAX_LENGTH) errors.email = `At most ${EMAIL_MAX_LENGTH} characters.`;
+  else if (codePointLength(email) > EMAIL_MAX_LENGTH) errors.email = `At most ${EMAIL_MAX_LENGTH} characters.`;
   else if (!EMAIL.test(email)) errors.email = "Enter an e-mail address like name@example.com.";
 
   if (form.displayName.trim() === "") errors.displayName = "Enter a display name.";
   else if (/[\r\n]/.test(form.displayName)) errors.displayName = "Use a single line.";
-  else if (length(form.displayName) > NAME_MAX_LENGTH) errors.displayName = `At most ${NAME_MAX_LENGTH} characters.`;
+  else if (codePointLength(form.displayName) > NAME_MAX_LENGTH) errors.displayName = `At most ${NAME_MAX_LENGTH} characters.`;
 
-  const password = length(form.password);
+  const password = codePointLength(form.password);
   if (password < PASSWORD_MIN_LENGTH) errors.password = `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
   else if (password > PASSWORD_MAX_LENGTH) errors.password = `At most ${PASSWORD_MAX_LENGTH} characters.`;
   return errors;

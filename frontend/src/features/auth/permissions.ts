@@ -3,11 +3,48 @@ import type { components } from "../../api/schema";
 export type Role = components["schemas"]["Role"];
 
 /**
- * Mirrors app/core/permissions.py (courses:create is granted by the global role only) so the
- * UI hides what a role cannot do; the server still enforces every rule.
+ * Mirrors app/core/permissions.py so the UI hides what a role cannot do; the server still
+ * enforces every rule.
  */
+
+/** courses:create is granted by the global role only. */
 const COURSE_CREATORS: ReadonlySet<Role> = new Set<Role>(["admin", "editor"]);
 
 export function canCreateCourses(role: Role | null | undefined): boolean {
   return role != null && COURSE_CREATORS.has(role);
+}
+
+/**
+ * export:create for the global role (Editors and Admins): the same roles as courses:create.
+ * Gap: the server also grants it through a course membership (a global Viewer who is an
+ * Editor on this course may export); the UI hides the picker for them until course roles
+ * reach the client. The server enforces either way.
+ */
+export const canCreateExports = canCreateCourses;
+
+/** users:manage is global-only: the global admin role grants it, a course membership never does. */
+export function canManageUsers(globalRole: Role | null | undefined): boolean {
+  return globalRole === "admin";
+}
+
+/** members:manage: a global admin, or an admin member of this course. */
+export function canManageMembers(globalRole: Role | null | undefined, courseRole: Role | null | undefined): boolean {
+  return globalRole === "admin" || courseRole === "admin";
+}
+
+/**
+ * `review:decide`: granted to the reviewer and admin roles, either as the global role or as
+ * the role of a course membership (course owners are members with the admin role).
+ */
+const DECIDERS: ReadonlySet<Role> = new Set<Role>(["admin", "reviewer"]);
+
+export function decidesGlobally(globalRole: Role | null | undefined): boolean {
+  return globalRole != null && DECIDERS.has(globalRole);
+}
+
+export function canDecideReviews(
+  globalRole: Role | null | undefined,
+  courseRole: Role | null | undefined,
+): boolean {
+  return decidesGlobally(globalRole) || (courseRole != null && DECIDERS.has(courseRole));
 }

@@ -1,4 +1,6 @@
-import type { Brief, FieldIssue, Level } from "./api/brief";
+import type { FieldIssue } from "../../api/errors";
+import { codePointLength } from "../../lib/text";
+import type { Brief, Level } from "./api/brief";
 
 /**
  * The limits of the workflow's Brief (app/workflow/schemas.py) and its text types
@@ -79,15 +81,10 @@ export function hasErrors(errors: FormErrors): boolean {
   return Object.keys(errors.fields).length > 0 || Object.keys(errors.objectives).length > 0;
 }
 
-/** Python counts code points, not UTF-16 units. */
-function length(text: string): number {
-  return [...text].length;
-}
-
 function singleLine(label: string, value: string, required: boolean): string | undefined {
   const text = value.trim();
   if (required && text === "") return `Enter the ${label}.`;
-  if (length(text) > LIMITS.shortText) return `Keep the ${label} to ${LIMITS.shortText} characters or fewer.`;
+  if (codePointLength(text) > LIMITS.shortText) return `Keep the ${label} to ${LIMITS.shortText} characters or fewer.`;
   if (LINE_BREAK.test(text) || CONTROL.test(text)) return `The ${label} must be one line without control characters.`;
   return undefined;
 }
@@ -113,7 +110,7 @@ export function validateBrief(form: BriefForm): FormErrors {
   set("duration_minutes", wholeNumber("the duration in minutes", form.duration_minutes, LIMITS.duration));
   const language = form.language.trim();
   if (language === "") set("language", "Enter the language code, such as en or pt-BR.");
-  else if (length(language) > LIMITS.language || !LANGUAGE.test(language)) {
+  else if (codePointLength(language) > LIMITS.language || !LANGUAGE.test(language)) {
     set("language", "Use a language code such as en, de or pt-BR (lower-case language first).");
   }
   set("tone", singleLine("tone", form.tone, false));
@@ -124,7 +121,7 @@ export function validateBrief(form: BriefForm): FormErrors {
   for (const objective of form.objectives) {
     const text = objective.text.trim();
     if (text === "") objectives[objective.id] = "Write this objective or remove it.";
-    else if (length(text) > LIMITS.objective) {
+    else if (codePointLength(text) > LIMITS.objective) {
       objectives[objective.id] = `Keep each objective to ${LIMITS.objective} characters or fewer.`;
     } else if (CONTROL.test(text)) objectives[objective.id] = "The objective contains control characters.";
   }

@@ -1,5 +1,4 @@
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 const STEPS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
   ["second", 60],
@@ -24,9 +23,4 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
     value /= size;
   }
   return iso;
-}
-
-export function formatAbsolute(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : absolute.format(date);
 }

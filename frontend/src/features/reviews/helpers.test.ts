@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { formatRelative } from "./format";
 import { gateSubject, kindLabel } from "./labels";
-import { canDecideReviews, decidesGlobally } from "./permissions";
+import { canDecideReviews, decidesGlobally } from "../auth/permissions";
 
 describe("review helpers", () => {
   const now = Date.parse("2024-05-10T12:00:00Z");

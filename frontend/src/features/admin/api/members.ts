@@ -4,16 +4,13 @@ import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
 import { ApiError, unwrap } from "../../../api/errors";
 import type { components } from "../../../api/schema";
-import { unwrapFields } from "./errors";
+import type { Role } from "../../auth/permissions";
+import { courseQueryOptions } from "../../courses/api/courses";
 
 export type Member = components["schemas"]["MemberRead"];
-export type Role = components["schemas"]["Role"];
 
 export const memberKeys = {
   members: (courseId: string) => ["admin", "members", courseId] as const,
-  course: (courseId: string) => ["admin", "course", courseId] as const,
-  // The reviewers' queue caches memberships under its own key (features/reviews/api).
-  reviewMembers: (courseId: string) => ["reviews", "members", courseId] as const,
 };
 
 // Fetchers
@@ -24,16 +21,9 @@ export async function fetchMembers(client: ApiClient, courseId: string, signal?:
   );
 }
 
-export async function fetchCourseTitle(client: ApiClient, courseId: string, signal?: AbortSignal): Promise<string> {
-  const course = unwrap(
-    await client.GET("/api/v1/courses/{course_id}", { params: { path: { course_id: courseId } }, signal }),
-  );
-  return course.title;
-}
-
 /** Adds the user, or changes their course role when they are already a member (PUT). */
 export async function setMember(client: ApiClient, courseId: string, userId: string, role: Role): Promise<Member> {
-  return unwrapFields(
+  return unwrap(
     await client.PUT("/api/v1/courses/{course_id}/members/{user_id}", {
       params: { path: { course_id: courseId, user_id: userId } },
       body: { role },
@@ -69,20 +59,12 @@ export function useMembers(courseId: string) {
 
 export function useCourseTitle(courseId: string) {
   const { client } = useApi();
-  return useQuery({
-    queryKey: memberKeys.course(courseId),
-    queryFn: ({ signal }) => fetchCourseTitle(client, courseId, signal),
-    staleTime: 10 * 60_000,
-  });
+  return useQuery({ ...courseQueryOptions(client, courseId), select: (c) => c.title, staleTime: 10 * 60_000 });
 }
 
 function useRefreshMembers(courseId: string) {
   const queryClient = useQueryClient();
-  return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: memberKeys.members(courseId) }),
-      queryClient.invalidateQueries({ queryKey: memberKeys.reviewMembers(courseId) }),
-    ]);
+  return () => queryClient.invalidateQueries({ queryKey: memberKeys.members(courseId) });
 }
 
 export interface SetMemberInput {

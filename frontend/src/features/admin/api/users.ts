@@ -2,9 +2,9 @@ import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient }
 
 import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
+import { unwrap } from "../../../api/errors";
 import type { components, paths } from "../../../api/schema";
 import { authKeys } from "../../auth/api/auth";
-import { unwrapFields } from "./errors";
 
 export type User = components["schemas"]["UserRead"];
 export type UserPage = components["schemas"]["Page_UserRead_"];
@@ -22,11 +22,11 @@ export const userKeys = {
 // Fetchers
 
 export async function fetchUsers(client: ApiClient, params: UserListParams, signal?: AbortSignal): Promise<UserPage> {
-  return unwrapFields(await client.GET("/api/v1/users", { params: { query: params }, signal }));
+  return unwrap(await client.GET("/api/v1/users", { params: { query: params }, signal }));
 }
 
 export async function createUser(client: ApiClient, body: UserCreate): Promise<User> {
-  return unwrapFields(await client.POST("/api/v1/users", { body }));
+  return unwrap(await client.POST("/api/v1/users", { body }));
 }
 
 export async function updateUser(
@@ -34,7 +34,7 @@ export async function updateUser(
   user: Pick<User, "id" | "version">,
   change: UserChange,
 ): Promise<User> {
-  return unwrapFields(
+  return unwrap(
     await client.PATCH("/api/v1/users/{user_id}", {
       params: { path: { user_id: user.id }, header: { "if-match": `"${user.version}"` } },
       body: change,

@@ -5,7 +5,8 @@ import { Field, inputClass, primaryButtonClass } from "../../brief/components/Fi
 import type { Member } from "../api/members";
 import { useSetMember } from "../api/members";
 import { useUsers } from "../api/users";
-import { isRole, ROLE_LABELS, ROLES, type Role } from "../permissions";
+import type { Role } from "../../auth/permissions";
+import { isRole, ROLE_LABELS, ROLES } from "../permissions";
 import { isUuid } from "../validation";
 import { describeMemberError } from "../messages";
 import type { Notice } from "./ui";

@@ -1,8 +1,8 @@
 import { useId, useRef, useState, type FormEvent } from "react";
 
-import { errorMessage } from "../../../api/errors";
+import { errorMessage, isApiError } from "../../../api/errors";
 import { buttonClass, Field, inputClass, primaryButtonClass } from "../../brief/components/Field";
-import { FieldErrorsError, isApiError } from "../api/errors";
+import { fieldMessages } from "../api/errors";
 import { useCreateUser, type User } from "../api/users";
 import { isRole } from "../permissions";
 import {
@@ -63,9 +63,9 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: User) => void 
           onCreated(user);
         },
         onError: (error) => {
-          if (error instanceof FieldErrorsError) {
+          if (isApiError(error, 422)) {
             const mapped: NewUserErrors = {};
-            for (const [name, message] of Object.entries(error.fields)) {
+            for (const [name, message] of Object.entries(fieldMessages(error.fields))) {
               const key = SERVER_FIELDS[name];
               if (key !== undefined) mapped[key] = message;
             }

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 
-import { errorMessage } from "../../../api/errors";
+import { errorMessage, isApiError } from "../../../api/errors";
 import { useCurrentUser } from "../../auth/api/auth";
-import { isApiError } from "../api/errors";
 import { useCourseTitle, useMembers, useRemoveMember, useSetMember, type Member } from "../api/members";
-import { canManageMembers, canManageUsers, isRole, ROLE_LABELS, ROLES, type Role } from "../permissions";
+import { canManageMembers, canManageUsers, type Role } from "../../auth/permissions";
+import { isRole, ROLE_LABELS, ROLES } from "../permissions";
 import { describeMemberError } from "../messages";
 import { AddMemberForm } from "./AddMemberForm";
 import { dangerButtonClass, NoticeArea, selectClass, type Notice } from "./ui";

@@ -1,24 +1,24 @@
 import { useEffect, useId, useState } from "react";
 
-import { errorMessage } from "../../../api/errors";
+import { errorMessage, isApiError } from "../../../api/errors";
 import { useDebouncedValue } from "../../../lib/useDebouncedValue";
 import { pageParam, useUrlParams } from "../../../lib/urlParams";
 import { useCurrentUser } from "../../auth/api/auth";
-import { isApiError } from "../api/errors";
 import { useUpdateUser, useUsers, type User, type UserChange, type UserListParams } from "../api/users";
-import { canManageUsers, isRole, ROLE_LABELS } from "../permissions";
+import { canManageUsers } from "../../auth/permissions";
+import { isRole, ROLE_LABELS } from "../permissions";
 import { CreateUserForm } from "./CreateUserForm";
 import { Pagination } from "../../../components/Pagination";
 import { NoticeArea, selectClass, type Notice } from "./ui";
 import { RoleOptions } from "./RoleOptions";
 
-export const USERS_PAGE_SIZE = 20;
+const USERS_PAGE_SIZE = 20;
 const SEARCH_DEBOUNCE_MS = 300;
 const SEARCH_MAX_LENGTH = 100; // the API's limit on `q`
 
-export const NOT_ADMIN_MESSAGE = "Only administrators can manage users.";
+const NOT_ADMIN_MESSAGE = "Only administrators can manage users.";
 
-export function describeUpdateError(error: unknown, name: string): string {
+function describeUpdateError(error: unknown, name: string): string {
   if (isApiError(error, 409, "version_conflict")) {
     return `Someone else changed ${name} first. The list has been reloaded; apply your change again.`;
   }

@@ -3,11 +3,10 @@ import { useId, useRef, useState, type ChangeEvent, type FormEvent } from "react
 import { Link, useNavigate } from "react-router-dom";
 
 import { useApi } from "../../../api/context";
-import { errorMessage } from "../../../api/errors";
+import { ApiError, errorMessage } from "../../../api/errors";
 import { useCurrentUser } from "../../auth/api/auth";
 import { canCreateCourses } from "../../auth/permissions";
 import {
-  BriefApiError,
   createCourse,
   estimateRun,
   renameCourse,
@@ -166,12 +165,12 @@ function BriefFormScreen() {
 
   /** Server errors go onto the fields they name; the rest to the top. The form is left as typed. */
   function showServerError(error: unknown, objectives: Objective[]) {
-    if (error instanceof BriefApiError && error.fields.length > 0) {
+    if (error instanceof ApiError && error.fields.length > 0) {
       const { errors: placed, unplaced } = placeFieldIssues(error.fields, objectives);
       setErrors(placed);
       setTopErrors(unplaced.length > 0 ? ["The server did not accept the brief:", ...unplaced] : []);
       focusFirst(placed, objectives);
-    } else if (error instanceof BriefApiError && error.code === "source_too_large") {
+    } else if (error instanceof ApiError && error.code === "source_too_large") {
       const placed = { fields: { source_material: error.message }, objectives: {} };
       setErrors(placed);
       focusFirst(placed, objectives);

@@ -2,7 +2,7 @@ import { Link, useParams } from "react-router-dom";
 
 import { ApiError, errorMessage } from "../../../api/errors";
 import { STATUS_LABELS, STATUS_STYLES } from "../../courses/status";
-import { useCourse } from "../../exports/api/exports";
+import { useCourse } from "../../courses/api/courses";
 import { LatestRun } from "./LatestRun";
 
 const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";

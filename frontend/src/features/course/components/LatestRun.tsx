@@ -4,7 +4,7 @@ import { Link } from "react-router-dom";
 
 import { errorMessage } from "../../../api/errors";
 import { formatDateTime } from "../../../lib/format";
-import { exportKeys } from "../../exports/api/exports";
+import { courseKeys } from "../../courses/api/courses";
 import { kindLabel } from "../../reviews/labels";
 import { useRunState, useRuns, type GateRead, type RunRead } from "../api/runs";
 import {
@@ -160,7 +160,7 @@ function useCourseRefreshWhenSettled(courseId: string, status: string) {
     const wasPolled = isPolledStatus(previous.current);
     previous.current = status;
     if (wasPolled && !isPolledStatus(status)) {
-      void queryClient.invalidateQueries({ queryKey: exportKeys.course(courseId) });
+      void queryClient.invalidateQueries({ queryKey: courseKeys.detail(courseId) });
     }
   }, [courseId, status, queryClient]);
 }

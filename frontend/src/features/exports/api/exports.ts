@@ -8,7 +8,7 @@ import { isInProgress } from "../status";
 
 export type ExportRead = components["schemas"]["ExportRead"];
 export type DownloadLink = components["schemas"]["DownloadLink"];
-export type CourseRead = components["schemas"]["CourseRead"];
+export type { CourseRead } from "../../courses/api/courses";
 
 /** While an export is queued or running, the list is fetched again this often. */
 export const EXPORTS_POLL_MS = 1500;
@@ -17,17 +17,9 @@ export const exportKeys = {
   all: (courseId: string) => ["courses", courseId, "exports"] as const,
   list: (courseId: string) => ["courses", courseId, "exports", "list"] as const,
   formats: (courseId: string) => ["courses", courseId, "exports", "formats"] as const,
-  // The courses feature has no single-course query yet; this key sits under its "courses" root.
-  course: (courseId: string) => ["courses", "detail", courseId] as const,
 };
 
 // Fetchers
-
-export async function fetchCourse(client: ApiClient, courseId: string, signal?: AbortSignal): Promise<CourseRead> {
-  return unwrap(
-    await client.GET("/api/v1/courses/{course_id}", { params: { path: { course_id: courseId } }, signal }),
-  );
-}
 
 export async function fetchExportFormats(client: ApiClient, courseId: string, signal?: AbortSignal): Promise<string[]> {
   return unwrap(
@@ -69,13 +61,6 @@ export function newestFirst(exports: readonly ExportRead[]): ExportRead[] {
 
 // Query options
 
-export function courseQueryOptions(client: ApiClient, courseId: string) {
-  return queryOptions({
-    queryKey: exportKeys.course(courseId),
-    queryFn: ({ signal }) => fetchCourse(client, courseId, signal),
-  });
-}
-
 export function exportFormatsQueryOptions(client: ApiClient, courseId: string) {
   return queryOptions({
     queryKey: exportKeys.formats(courseId),
@@ -96,11 +81,6 @@ export function exportsQueryOptions(client: ApiClient, courseId: string) {
 }
 
 // Hooks
-
-export function useCourse(courseId: string) {
-  const { client } = useApi();
-  return useQuery(courseQueryOptions(client, courseId));
-}
 
 export function useExportFormats(courseId: string, enabled: boolean) {
   const { client } = useApi();

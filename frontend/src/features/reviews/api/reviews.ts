@@ -11,12 +11,13 @@ import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
 import { unwrap } from "../../../api/errors";
 import type { components, paths } from "../../../api/schema";
+import { membersQueryOptions, type Member } from "../../admin/api/members";
+import { courseQueryOptions, type CourseRead } from "../../courses/api/courses";
 
 export type Gate = components["schemas"]["GateRead"];
 export type GatePage = components["schemas"]["Page_GateRead_"];
 export type GateKind = components["schemas"]["GateKind"];
 export type Decision = components["schemas"]["DecisionCreate"];
-export type Member = components["schemas"]["MemberRead"];
 export type CourseSummary = components["schemas"]["CourseSummary"];
 export type PendingParams = NonNullable<
   paths["/api/v1/reviews/pending"]["get"]["parameters"]["query"]
@@ -32,8 +33,6 @@ export const QUEUE_REFETCH_MS = 15_000;
 export const reviewKeys = {
   pending: ["reviews", "pending"] as const,
   pendingList: (params: PendingParams) => ["reviews", "pending", params] as const,
-  courseTitle: (courseId: string) => ["reviews", "course-title", courseId] as const,
-  members: (courseId: string) => ["reviews", "members", courseId] as const,
   courseOptions: ["reviews", "course-options"] as const,
 };
 
@@ -62,23 +61,6 @@ export async function decideGate(client: ApiClient, { gate, decision, feedback }
   );
 }
 
-// GateRead carries no course title: it is looked up once per course (see the report's API gap).
-export async function fetchCourseTitle(client: ApiClient, courseId: string, signal?: AbortSignal): Promise<string> {
-  const course = unwrap(
-    await client.GET("/api/v1/courses/{course_id}", { params: { path: { course_id: courseId } }, signal }),
-  );
-  return course.title;
-}
-
-export async function fetchMembers(client: ApiClient, courseId: string, signal?: AbortSignal): Promise<Member[]> {
-  return unwrap(
-    await client.GET("/api/v1/courses/{course_id}/members", {
-      params: { path: { course_id: courseId } },
-      signal,
-    }),
-  );
-}
-
 /** The courses to filter by: the first 100 readable ones, by title. */
 export async function fetchCourseOptions(client: ApiClient, signal?: AbortSignal): Promise<CourseSummary[]> {
   const page = unwrap(
@@ -99,19 +81,12 @@ export function pendingReviewsQueryOptions(client: ApiClient, params: PendingPar
   });
 }
 
+// GateRead carries no course title: it is looked up once per course (see the report's API gap).
 export function courseTitleQueryOptions(client: ApiClient, courseId: string) {
   return queryOptions({
-    queryKey: reviewKeys.courseTitle(courseId),
-    queryFn: ({ signal }) => fetchCourseTitle(client, courseId, signal),
+    ...courseQueryOptions(client, courseId),
+    select: (course: CourseRead) => course.title,
     staleTime: 10 * 60_000,
-  });
-}
-
-export function membersQueryOptions(client: ApiClient, courseId: string) {
-  return queryOptions({
-    queryKey: reviewKeys.members(courseId),
-    queryFn: ({ signal }) => fetchMembers(client, courseId, signal),
-    staleTime: 5 * 60_000,
   });
 }
 
@@ -147,6 +122,7 @@ export function useCourseRoles(
   return useQueries({
     queries: courseIds.map((id) => ({
       ...membersQueryOptions(client, id),
+      staleTime: 5 * 60_000,
       enabled: enabled && userId !== undefined,
     })),
     combine: (results) =>

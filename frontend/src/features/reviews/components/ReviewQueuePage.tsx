@@ -11,7 +11,7 @@ import {
   type PendingParams,
 } from "../api/reviews";
 import { GATE_KINDS, isGateKind, KIND_LABELS } from "../labels";
-import { canDecideReviews, decidesGlobally } from "../permissions";
+import { canDecideReviews, decidesGlobally } from "../../auth/permissions";
 import { ReviewRow, type DecisionOutcome } from "./ReviewRow";
 
 export const PAGE_SIZE = 50;

@@ -2,8 +2,10 @@ import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 
 import { ApiError, errorMessage } from "../../../api/errors";
+import { formatDateTime } from "../../../lib/format";
+import { codePointLength } from "../../../lib/text";
 import { FEEDBACK_MAX_LENGTH, useDecideGate, type Gate } from "../api/reviews";
-import { formatAbsolute, formatRelative } from "../format";
+import { formatRelative } from "../format";
 import { gateSubject, kindLabel } from "../labels";
 
 export type DecisionOutcome =
@@ -24,14 +26,9 @@ interface ReviewRowProps {
 const BUTTON =
   "rounded-md px-3 py-1 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 disabled:cursor-not-allowed disabled:opacity-60";
 
-/** Counted like the server counts (code points), not in UTF-16 units. */
-function length(text: string): number {
-  return [...text].length;
-}
-
-export function feedbackProblem(feedback: string): string | null {
+function feedbackProblem(feedback: string): string | null {
   if (feedback.trim() === "") return "Write the feedback: it goes into the prompt for the next draft.";
-  const n = length(feedback);
+  const n = codePointLength(feedback);
   if (n > FEEDBACK_MAX_LENGTH) {
     return `Feedback can be at most ${FEEDBACK_MAX_LENGTH.toLocaleString("en")} characters (it has ${n.toLocaleString("en")}).`;
   }
@@ -127,7 +124,7 @@ export function ReviewRow({ gate, courseTitle, showActions, canDecide, now, onOu
           {gate.round > 1 && <span className="ml-2 text-slate-600">(round {gate.round})</span>}
         </td>
         <td className="px-4 py-3 text-slate-600">
-          <time dateTime={gate.created_at} title={formatAbsolute(gate.created_at)}>
+          <time dateTime={gate.created_at} title={formatDateTime(gate.created_at)}>
             {formatRelative(gate.created_at, now)}
           </time>
         </td>
@@ -207,7 +204,7 @@ export function ReviewRow({ gate, courseTitle, showActions, canDecide, now, onOu
                 className="block w-full max-w-2xl rounded-md border border-slate-300 px-3 py-2 focus:outline-none focus:ring-2 focus:ring-indigo-500"
               />
               <p id={ids.hint} className="text-xs text-slate-600">
-                What should change in the next draft. {length(feedback).toLocaleString("en")} /{" "}
+                What should change in the next draft. {codePointLength(feedback).toLocaleString("en")} /{" "}
                 {FEEDBACK_MAX_LENGTH.toLocaleString("en")} characters.
               </p>
               {problem !== null && (
