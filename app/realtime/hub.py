@@ -36,6 +36,10 @@ class Listener(Protocol):
     def resync(self) -> None: ...
 
 
+class HubClosed(Exception):
+    """The process is shutting down: sockets that arrive now are told to come back."""
+
+
 class Member(Protocol):
     async def shutdown(self, code: int, reason: str) -> None: ...
 
@@ -60,13 +64,17 @@ class EventHub:
         self._waiters: dict[str, deque[asyncio.Future[None]]] = {}
         self._members: set[Member] = set()
         self._lock = asyncio.Lock()  # start and stop
+        self._closed = False
         # (Un)subscribe commands go out one at a time, in the order the channel table
         # changes, so Redis never ends up unsubscribed from a channel counted as live.
         self._commands = asyncio.Lock()
 
     async def attach(self, member: Member) -> None:
-        """A socket joins; the first one starts the Redis subscription."""
+        """A socket joins; the first one starts the Redis subscription. Once the hub has
+        closed, joining would restart it behind the shutdown's back, so it is refused."""
         async with self._lock:
+            if self._closed:
+                raise HubClosed
             if self._pubsub is None:
                 pubsub = self._redis.pubsub()
                 try:
@@ -88,6 +96,7 @@ class EventHub:
 
     async def close(self) -> None:
         """For the app's shutdown: close every socket (1001, resume later), then stop."""
+        self._closed = True
         for member in list(self._members):
             with contextlib.suppress(Exception):
                 await member.shutdown(protocol.CloseCode.GOING_AWAY, "server shutting down")

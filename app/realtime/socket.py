@@ -27,7 +27,7 @@ from app.realtime import service as realtime
 from app.realtime.auth import SocketAuth, authenticate
 from app.realtime.connection import Connection, Limits
 from app.realtime.dependencies import event_hub, limits
-from app.realtime.hub import EventHub
+from app.realtime.hub import EventHub, HubClosed
 
 log = logging.getLogger("courzly.realtime")
 AUTH_TIMEOUT_SECONDS = 5.0
@@ -208,6 +208,11 @@ async def serve(websocket: WebSocket) -> None:
     socket = SocketSession(websocket, resources, auth)
     try:
         await resources.hub.attach(socket.connection)
+    except HubClosed:
+        metrics.WS_CLOSED.labels("shutdown").inc()
+        with contextlib.suppress(Exception):
+            await websocket.close(protocol.CloseCode.GOING_AWAY, "server shutting down")
+        return
     except Exception as exc:
         log.warning("event hub unavailable", extra={"reason": repr(exc)})
         detail = "Live events are unavailable; try again shortly."

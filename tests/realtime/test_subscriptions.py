@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from websockets.asyncio.client import connect
+
 from app.core.permissions import Role
 from app.realtime import events
 from app.realtime.events import EventType
 from tests.factories import Factory
-from tests.realtime.live import emit, open_client, token_of
+from tests.realtime.live import Client, emit, open_client, token_of
 
 
 async def _token(factory: Factory, role: Role | None = None) -> tuple[Any, str]:
@@ -221,3 +223,19 @@ async def test_closing_the_hub_says_going_away(
         await app.state.event_hub.close()
         code, frames = await client.closed()
     assert (code, frames) == (1001, [])
+
+
+async def test_a_socket_arriving_after_the_hub_closed_is_told_to_come_back(
+    live_server: str, factory: Factory, app: Any
+) -> None:
+    """Signed in while the app shuts down: refused with 1001, and Redis is not resubscribed."""
+    _, token = await _token(factory, Role.EDITOR)
+    hub = app.state.event_hub
+    await hub.close()
+    async with connect(f"{live_server}/api/v1/ws") as ws:
+        client = Client(ws)
+        await client.send(type="auth", token=token)
+        await client.expect("authenticated")
+        code, frames = await client.closed()
+    assert (code, frames) == (1001, [])
+    assert hub._pubsub is None
