@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     exports_s3_prefix: str = Field("exports/", alias="EXPORTS_S3_PREFIX")
     export_url_ttl_seconds: int = Field(300, alias="EXPORT_URL_TTL_SECONDS", ge=10, le=86400)
 
+    # Course assets (lesson images): files under MEDIA_DIR, described in the database.
+    media_dir: Path | None = Field(None, alias="MEDIA_DIR")
+    max_asset_bytes: int = Field(5_000_000, alias="MAX_ASSET_BYTES", ge=1024)
+    max_course_assets_bytes: int = Field(50_000_000, alias="MAX_COURSE_ASSETS_BYTES", ge=1024)
+    # A Course JSON file to import: text plus every asset in base64 (4/3 of its size).
+    max_import_bytes: int = Field(80_000_000, alias="MAX_IMPORT_BYTES", ge=1024)
+
     # The built web app (`npm run build` in frontend/); served at / when the folder exists.
     web_app_dir: Path = Field(
         Path(__file__).resolve().parent.parent / "frontend" / "dist", alias="WEB_APP_DIR"
@@ -104,6 +111,10 @@ class Settings(BaseSettings):
     @property
     def resolved_exports_dir(self) -> Path:
         return self.exports_dir or self.data_dir / "exports"
+
+    @property
+    def resolved_media_dir(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
 
     @property
     def resolved_security_log_file(self) -> Path:

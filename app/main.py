@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from app.assets.endpoints import router as assets_router
 from app.audit.endpoints import router as audit_router
 from app.auth.endpoints import router as auth_router
 from app.auth.throttle import LoginThrottle, ThrottleLimits
@@ -133,11 +134,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestContextMiddleware,
         trusted_proxies=settings.trusted_proxy_set,
         max_body_bytes=settings.max_request_body_bytes,
+        upload_limits=upload_limits(settings),
     )
 
     include_routers(app)
     mount_web_app(app, settings.web_app_dir)  # after the API routes, which match first
     return app
+
+
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around an uploaded file
+
+
+def upload_limits(settings: Settings) -> dict[str, int]:
+    """Routes whose bodies are files, with body limits of their own."""
+    return {
+        f"{API_PREFIX}/courses/[^/]+/assets": settings.max_asset_bytes + MULTIPART_OVERHEAD,
+        f"{API_PREFIX}/courses/import": settings.max_import_bytes,
+    }
 
 
 def include_routers(app: FastAPI) -> None:
@@ -158,5 +171,6 @@ def include_routers(app: FastAPI) -> None:
         exports_router,
         export_files_router,
         import_router,
+        assets_router,
     ):
         app.include_router(router)

@@ -1,5 +1,6 @@
 """Imports every model so Base.metadata is complete (Alembic and tests rely on it)."""
 
+from app.assets.models import CourseAsset
 from app.audit.models import AuditEntry
 from app.auth.models import AuthSession, RefreshToken
 from app.chat.models import ChatMessage, LessonSuggestion
@@ -21,6 +22,7 @@ __all__ = [
     "ChatMessage",
     "Comment",
     "Course",
+    "CourseAsset",
     "CourseMember",
     "Export",
     "Lesson",

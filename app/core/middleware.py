@@ -99,14 +99,32 @@ class _Exchange:
 
 
 class RequestContextMiddleware:
-    """Outermost of ours: request id, client IP, body limit, crash answer, log, metrics."""
+    """Outermost of ours: request id, client IP, body limit, crash answer, log, metrics.
+
+    `upload_limits` raise the body limit for the few upload routes (path patterns), so the
+    small default still guards every other route before any parsing happens."""
 
     def __init__(
-        self, app: ASGIApp, *, trusted_proxies: frozenset[str], max_body_bytes: int
+        self,
+        app: ASGIApp,
+        *,
+        trusted_proxies: frozenset[str],
+        max_body_bytes: int,
+        upload_limits: dict[str, int] | None = None,
     ) -> None:
         self.app = app
         self.trusted_proxies = trusted_proxies
         self.max_body_bytes = max_body_bytes
+        self.upload_limits = [
+            (re.compile(pattern), limit) for pattern, limit in (upload_limits or {}).items()
+        ]
+
+    def _body_limit(self, scope: Scope) -> int:
+        path = scope.get("path", "")
+        for pattern, limit in self.upload_limits:
+            if pattern.fullmatch(path):
+                return limit
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,7 +134,7 @@ class RequestContextMiddleware:
         if incoming is None or not _VALID_REQUEST_ID.fullmatch(incoming):
             incoming = uuid.uuid4().hex
         request_id = incoming
-        exchange = _Exchange(send, receive, request_id, self.max_body_bytes)
+        exchange = _Exchange(send, receive, request_id, self._body_limit(scope))
         tokens = (
             request_id_var.set(request_id),
             client_ip_var.set(resolve_client_ip(scope, self.trusted_proxies)),
@@ -125,7 +143,7 @@ class RequestContextMiddleware:
         start = time.perf_counter()
         HTTP_IN_FLIGHT.inc()
         try:
-            if self._declares_too_much(scope):
+            if self._declares_too_much(scope, exchange.max_body):
                 await exchange.too_large(scope)
             else:
                 receive_limited = functools.partial(exchange.app_receive, scope)
@@ -142,10 +160,11 @@ class RequestContextMiddleware:
             client_ip_var.reset(tokens[1])
             request_id_var.reset(tokens[0])
 
-    def _declares_too_much(self, scope: Scope) -> bool:
+    @staticmethod
+    def _declares_too_much(scope: Scope, limit: int) -> bool:
         declared = _header(scope, b"content-length")
         return declared is not None and (
-            not declared.isascii() or not declared.isdigit() or int(declared) > self.max_body_bytes
+            not declared.isascii() or not declared.isdigit() or int(declared) > limit
         )
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:

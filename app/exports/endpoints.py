@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import FileResponse
 
+from app.assets.dependencies import MediaStoreDep
 from app.auth.dependencies import CourseCreator, Public
 from app.core.api import API_PREFIX
 from app.core.db import SessionDep
@@ -67,9 +68,14 @@ async def export_file(
 
 @import_router.post("/import", status_code=status.HTTP_201_CREATED)
 async def import_course(
-    document: CourseDocument, user: CourseCreator, session: SessionDep, response: Response
+    document: CourseDocument,
+    user: CourseCreator,
+    session: SessionDep,
+    settings: SettingsDep,
+    media: MediaStoreDep,
+    response: Response,
 ) -> CourseRead:
-    """A Course JSON export, as a new draft course of the caller's."""
-    course = await importer.import_course(session, document, user)
+    """A Course JSON export, images included, as a new draft course of the caller's."""
+    course = await importer.import_course(session, document, user, settings, media)
     response.headers["Location"] = f"{API_PREFIX}/courses/{course.id}"
     return CourseRead.model_validate(course)

@@ -6,7 +6,10 @@ from __future__ import annotations
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.assets import service as course_assets
+from app.assets.store import MediaStore
 from app.audit import service as audit
+from app.config import Settings
 from app.courses import service as courses
 from app.courses.models import Course
 from app.courses.schemas import CourseCreate
@@ -16,7 +19,13 @@ from app.lessons import bulk
 from app.users.models import User
 
 
-async def import_course(session: AsyncSession, document: CourseDocument, user: User) -> Course:
+async def import_course(
+    session: AsyncSession,
+    document: CourseDocument,
+    user: User,
+    settings: Settings,
+    media: MediaStore,
+) -> Course:
     if document.schema_version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         raise ImportRefused(
             f"This file uses schema version {document.schema_version}; "
@@ -41,6 +50,7 @@ async def import_course(session: AsyncSession, document: CourseDocument, user: U
         "duration_minutes": info.duration_minutes,
         "objectives": list(info.objectives),
     }
+    await course_assets.import_assets(session, course, document.assets, user, settings, media)
     await bulk.add_modules(session, course.id, document.modules, user.id)
     await audit.record(
         session,
@@ -48,6 +58,10 @@ async def import_course(session: AsyncSession, document: CourseDocument, user: U
         action="course.imported",
         entity_type="course",
         entity_id=course.id,
-        after={"from_course": str(info.id), "lessons": len(keys)},
+        after={
+            "from_course": str(info.id),
+            "lessons": len(keys),
+            "assets": len(document.assets),
+        },
     )
     return course

@@ -8,6 +8,8 @@ import logging
 import uuid
 from typing import Any
 
+from app.assets.service import AssetFileMissing
+from app.assets.store import MediaStore
 from app.core.db import utcnow
 from app.core.jobs import JobContext, job
 from app.courses.models import Course
@@ -55,8 +57,8 @@ async def build_export(ctx: JobContext, *, export_id: str) -> None:
     await progress("document", 10)
     try:
         async with ctx.sessions() as session:
-            document = await course_document(session, course)
-    except LessonTooLarge as exc:
+            document = await course_document(session, course, MediaStore.of(ctx.settings))
+    except (LessonTooLarge, AssetFileMissing) as exc:
         await _finish(ctx, export, course, error=str(exc))
         return
     await progress("render", 40)

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.assets import service as course_assets
+from app.assets.store import MediaStore
 from app.core.db import utcnow
 from app.courses.models import Course, CourseStatus
 from app.exports import repository
@@ -16,10 +18,15 @@ from app.exports.sanitize import lesson_html
 log = logging.getLogger("courzly.exports")
 
 
-async def course_document(session: AsyncSession, course: Course) -> CourseDocument:
+async def course_document(
+    session: AsyncSession, course: Course, media: MediaStore
+) -> CourseDocument:
     """Keys are positions ("m2-l3"), so a course built by hand exports like a generated one.
-    Raises sanitize.LessonTooLarge for a lesson over the limit."""
+    Raises sanitize.LessonTooLarge for a lesson over the limit, and AssetFileMissing when an
+    image's file is gone."""
     modules, lessons, items = await repository.course_content(session, course.id)
+    assets = await course_assets.for_export(session, course.id, media)
+    asset_names = {asset.name for asset in assets}
     by_module: dict[Any, list[Any]] = {m.id: [] for m in modules}
     for lesson in lessons:
         by_module.setdefault(lesson.module_id, []).append(lesson)
@@ -30,7 +37,7 @@ async def course_document(session: AsyncSession, course: Course) -> CourseDocume
         for l_index, lesson in enumerate(by_module[module.id], start=1):
             key = f"m{m_index}-l{l_index}"
             keys[lesson.id] = key
-            cleaned = lesson_html(key, lesson.content, set())
+            cleaned = lesson_html(key, lesson.content, asset_names)
             if cleaned.removed_images:
                 log.info("removed images that are not course assets", extra={"lesson": key})
             rendered.append(
@@ -82,4 +89,5 @@ async def course_document(session: AsyncSession, course: Course) -> CourseDocume
             approved=course.status is CourseStatus.APPROVED,
         ),
         modules=exported,
+        assets=assets,
     )

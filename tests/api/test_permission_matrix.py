@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from app.assets import service as assets
+from app.assets.store import MediaStore
 from app.chat.models import LessonSuggestion
 from app.core.access import api_operations
 from app.core.permissions import Role
@@ -21,12 +23,14 @@ from app.core.permissions_doc import render
 from app.courses import service as courses
 from app.courses.models import Course, CourseMember
 from app.courses.schemas import CourseCreate
+from app.courses.service import CourseAccess
 from app.exports.models import Export, ExportStatus
 from app.exports.snapshot import course_document
 from app.exports.storage import storage_for
 from app.main import create_app
 from app.migrate import ROOT
 from app.workflow.models import GateKind, GateStatus, ReviewGate, RunStatus, WorkflowRun
+from tests.assets.images import png
 from tests.factories import PASSWORD, Factory
 from tests.workflow.briefs import make_brief
 
@@ -82,7 +86,7 @@ class Case:
     body: Body = _no_body
     path_args: dict[str, str] = field(default_factory=dict)
     setup: Callable[[World], Awaitable[dict[str, str]]] = _no_setup
-    upload: bool = False  # send a multipart file instead of JSON
+    upload: tuple[str, bytes, str] | None = None  # a multipart file to send instead of JSON
 
 
 async def _login_body(world: World) -> dict[str, Any]:
@@ -176,10 +180,28 @@ async def _finished_export(world: World) -> dict[str, str]:
     return {"export_id": str(export.id), "query": link.url.split("?", 1)[1]}
 
 
+NOTES = ("notes.md", b"# Notes\n\nText.", "text/markdown")
+IMAGE = ("pixel.png", png(), "image/png")
+
+
+async def _asset(world: World) -> dict[str, str]:
+    """An image of the target course, uploaded by its owner."""
+    async with world.app.state.sessions() as session:
+        course = await session.get(Course, world.course_id)
+        access = CourseAccess(course, world.users["course_admin"], Role.ADMIN)
+        data = png("navy")
+        store = MediaStore.of(world.app.state.settings)
+        asset, _ = await assets.upload(
+            session, access, "chart.png", data, world.app.state.settings, store
+        )
+        await session.commit()
+    return {"name": asset.name}
+
+
 async def _course_json(world: World) -> dict[str, Any]:
     async with world.app.state.sessions() as session:
         course = await session.get(Course, world.course_id)
-        document = await course_document(session, course)
+        document = await course_document(session, course, MediaStore.of(world.app.state.settings))
     return document.model_dump(mode="json", by_alias=True)
 
 
@@ -303,7 +325,17 @@ MATRIX: dict[tuple[str, str], Case] = {
         frozenset({"editor", "admin"}), 201, body=_course_json
     ),
     ("POST", "/api/v1/courses/{course_id}/sources"): Case(
-        COURSE_EDITORS, 201, course_scoped=True, upload=True
+        COURSE_EDITORS, 201, course_scoped=True, upload=NOTES
+    ),
+    ("POST", "/api/v1/courses/{course_id}/assets"): Case(
+        COURSE_EDITORS, 201, course_scoped=True, upload=IMAGE
+    ),
+    ("GET", "/api/v1/courses/{course_id}/assets"): Case(COURSE_READERS, course_scoped=True),
+    ("GET", "/api/v1/courses/{course_id}/assets/{name}"): Case(
+        COURSE_READERS, course_scoped=True, setup=_asset
+    ),
+    ("DELETE", "/api/v1/courses/{course_id}/assets/{name}"): Case(
+        COURSE_EDITORS, 204, course_scoped=True, setup=_asset
     ),
 }
 
@@ -377,7 +409,7 @@ async def test_route_answers_as_the_matrix_says(
     query = world.extra.pop("query", "")
     ids.update(world.extra)
     body = await case.body(world)
-    files = {"file": ("notes.md", b"# Notes\n\nText.", "text/markdown")} if case.upload else None
+    files = {"file": case.upload} if case.upload else None
     response = await client.request(
         method,
         path.format(**ids) + (f"?{query}" if query else ""),

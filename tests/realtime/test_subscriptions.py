@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from websockets.asyncio.client import connect
 
 from app.core.permissions import Role
 from app.realtime import events
 from app.realtime.events import EventType
+from app.realtime.hub import EventHub
 from tests.factories import Factory
 from tests.realtime.live import Client, emit, open_client, token_of
 
@@ -214,28 +217,39 @@ async def test_after_redis_reconnects_missed_events_come_from_the_log(
         assert [e["seq"] for e in await client.events(1)] == [2]
 
 
+@pytest.fixture
+async def own_hub(app: Any) -> AsyncIterator[EventHub]:
+    """A hub for this test alone: closing it leaves the app's shared one running."""
+    shared = app.state.event_hub
+    app.state.event_hub = EventHub(app.state.redis, app.state.keys)
+    try:
+        yield app.state.event_hub
+    finally:
+        await app.state.event_hub.close()
+        app.state.event_hub = shared
+
+
 async def test_closing_the_hub_says_going_away(
-    live_server: str, factory: Factory, app: Any
+    live_server: str, factory: Factory, own_hub: EventHub
 ) -> None:
     """What the app's shutdown does once it closes the hub: sockets are told to come back."""
     _, token = await _token(factory, Role.EDITOR)
     async with open_client(live_server, token) as client:
-        await app.state.event_hub.close()
+        await own_hub.close()
         code, frames = await client.closed()
     assert (code, frames) == (1001, [])
 
 
 async def test_a_socket_arriving_after_the_hub_closed_is_told_to_come_back(
-    live_server: str, factory: Factory, app: Any
+    live_server: str, factory: Factory, own_hub: EventHub
 ) -> None:
     """Signed in while the app shuts down: refused with 1001, and Redis is not resubscribed."""
     _, token = await _token(factory, Role.EDITOR)
-    hub = app.state.event_hub
-    await hub.close()
+    await own_hub.close()
     async with connect(f"{live_server}/api/v1/ws") as ws:
         client = Client(ws)
         await client.send(type="auth", token=token)
         await client.expect("authenticated")
         code, frames = await client.closed()
     assert (code, frames) == (1001, [])
-    assert hub._pubsub is None
+    assert own_hub._pubsub is None

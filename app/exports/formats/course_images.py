@@ -7,11 +7,13 @@ import base64
 import binascii
 from dataclasses import dataclass
 
+from app.assets.images import MEDIA_TYPES
 from app.exports.document import CourseDocument
 from app.exports.sanitize import ASSET_PREFIX
 
-# What the print and e-book formats draw. SVG is left out: it can reference other URLs itself.
-IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+# What the print and e-book formats draw: what an upload may be (an imported file's asset
+# could claim any other type). SVG is left out: it can reference other URLs itself.
+IMAGE_TYPES = MEDIA_TYPES
 
 
 @dataclass(frozen=True)

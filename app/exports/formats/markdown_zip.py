@@ -6,7 +6,7 @@ import base64
 import io
 import zipfile
 
-from app.exports.document import CourseDocument, Module
+from app.exports.document import CourseDocument, Lesson, Module
 from app.exports.formats import Format, register
 from app.exports.markdown_text import safe_markdown
 
@@ -45,11 +45,11 @@ def _overview(document: CourseDocument) -> str:
     return text
 
 
-def _lesson(document: CourseDocument, title: str, objectives: list[str], markdown: str) -> str:
-    head = f"# {title}\n\n" + (DRAFT_NOTE if document.is_draft else "")
-    if objectives:
-        head += "**Objectives**\n\n" + "".join(f"- {o}\n" for o in objectives) + "\n"
-    return head + safe_markdown(markdown)
+def _lesson(document: CourseDocument, lesson: Lesson, assets: set[str]) -> str:
+    head = f"# {lesson.title}\n\n" + (DRAFT_NOTE if document.is_draft else "")
+    if lesson.objectives:
+        head += "**Objectives**\n\n" + "".join(f"- {o}\n" for o in lesson.objectives) + "\n"
+    return head + safe_markdown(lesson.markdown, assets, "../assets/")  # from lessons/
 
 
 def render(document: CourseDocument) -> bytes:
@@ -60,9 +60,9 @@ def render(document: CourseDocument) -> bytes:
             archive.writestr(zipfile.ZipInfo(path, _FIXED_TIME), data, zipfile.ZIP_DEFLATED)
 
         add("course.md", _overview(document).encode())
+        assets = {asset.name for asset in document.assets}
         for lesson in document.lessons():
-            text = _lesson(document, lesson.title, lesson.objectives, lesson.markdown)
-            add(lesson_path(lesson.key), text.encode())
+            add(lesson_path(lesson.key), _lesson(document, lesson, assets).encode())
         for asset in document.assets:
             add(f"assets/{asset.name}", base64.b64decode(asset.data_base64))
     return buffer.getvalue()

@@ -135,7 +135,7 @@ export interface paths {
         put?: never;
         /**
          * Import Course
-         * @description A Course JSON export, as a new draft course of the caller's.
+         * @description A Course JSON export, images included, as a new draft course of the caller's.
          */
         post: operations["import_course_api_v1_courses_import_post"];
         delete?: never;
@@ -161,6 +161,48 @@ export interface paths {
         head?: never;
         /** Update Course */
         patch: operations["update_course_api_v1_courses__course_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/courses/{course_id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Assets */
+        get: operations["list_assets_api_v1_courses__course_id__assets_get"];
+        put?: never;
+        /**
+         * Upload Asset
+         * @description An image for the course's lessons, which show it as `![text](assets/<name>)`.
+         */
+        post: operations["upload_asset_api_v1_courses__course_id__assets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{course_id}/assets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Asset Content */
+        get: operations["asset_content_api_v1_courses__course_id__assets__name__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Asset
+         * @description Refused (409) while a lesson still shows the image.
+         */
+        delete: operations["delete_asset_api_v1_courses__course_id__assets__name__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/courses/{course_id}/chat/messages": {
@@ -774,6 +816,36 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** AssetRead */
+        AssetRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Height */
+            height: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Media Type */
+            media_type: string;
+            /** Name */
+            name: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Src
+             * @description What a lesson writes to show it: ![text](assets/<name>)
+             */
+            readonly src: string;
+            /** Width */
+            width: number;
+        };
         /** AuditEntryRead */
         AuditEntryRead: {
             /** Action */
@@ -803,6 +875,14 @@ export interface components {
             ip: string | null;
             /** Request Id */
             request_id: string | null;
+        };
+        /** Body_upload_asset_api_v1_courses__course_id__assets_post */
+        Body_upload_asset_api_v1_courses__course_id__assets_post: {
+            /**
+             * File
+             * @description A PNG, JPEG, GIF or WebP image
+             */
+            file: string;
         };
         /** Body_upload_source_api_v1_courses__course_id__sources_post */
         Body_upload_source_api_v1_courses__course_id__sources_post: {
@@ -2250,6 +2330,143 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CourseRead"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_assets_api_v1_courses__course_id__assets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_asset_api_v1_courses__course_id__assets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_asset_api_v1_courses__course_id__assets_post"];
+            };
+        };
+        responses: {
+            /** @description The course already had this image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    asset_content_api_v1_courses__course_id__assets__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                course_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_asset_api_v1_courses__course_id__assets__name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                course_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
