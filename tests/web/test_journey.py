@@ -1,6 +1,7 @@
 """An author's path through the web app against the real API, a worker (offline writer),
-PostgreSQL and Redis: brief and cost estimate, the run to the outline gate, a Reviewer
-approving it from the queue in a second browser, and a SCORM 2004 export downloaded."""
+PostgreSQL and Redis: brief and cost estimate, the run to the outline gate watched live, a
+Reviewer approving it from the queue in a second browser while the author's live run view
+streams the lessons as they are written (no reload), and a SCORM 2004 export downloaded."""
 
 from __future__ import annotations
 
@@ -62,6 +63,13 @@ async def test_brief_estimate_run_review_and_export(
     run_id = listed.json()[0]["id"]
     await runs.wait(run_id, as_editor, waiting_at("outline"))
 
+    # The Editor follows the run live: its page stays open, and is never reloaded below.
+    await page.get_by_role("link", name="Live run").click()
+    await expect(page.get_by_role("heading", name=f"{TITLE}: workflow run")).to_be_visible()
+    await expect(page.get_by_text("Live", exact=True)).to_be_visible()
+    waiting_step = page.locator("li[aria-current=step]")
+    await expect(waiting_step).to_contain_text("Outline review")
+
     # The Reviewer, in a browser of their own, approves the outline from the queue.
     reviewer_context = await browser.new_context()
     try:
@@ -80,7 +88,24 @@ async def test_brief_estimate_run_review_and_export(
     state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=2))
     outline = next(g for g in state["gates"] if g["kind"] == "outline")
     assert (outline["status"], outline["decision"]) == ("applied", "approve")
-    await page.reload()  # the course page shows the run waiting at the two lesson gates
+    # Meanwhile the Editor's page moved by itself: a toast, the lessons' text as it was
+    # streamed, each lesson waiting at its gate.
+    await expect(page.get_by_text("A reviewer approved the outline.")).to_be_visible()
+    lessons = page.locator("[data-lesson-stream]")
+    await expect(lessons).to_have_count(2)
+    lesson_list = page.get_by_role("region", name="Lessons")
+    await expect(lesson_list.get_by_text("Waiting for review", exact=True)).to_have_count(2)
+    await expect(waiting_step).to_contain_text("Lessons and their reviews")
+    for text in await lessons.all_text_contents():
+        assert len(text) > 200, text  # the whole lesson arrived, token batch by batch
+    unfold = page.get_by_role("button", name="Text as written").first
+    await unfold.click()
+    await expect(unfold).to_have_attribute("aria-expanded", "true")
+    await expect(lessons.first).to_be_visible()
+    await screenshot(page, "live-run")
+    await assert_accessible(page)
+
+    await page.get_by_role("link", name=f"Back to {TITLE}").click()
     await expect(page.get_by_text("Waiting for review")).to_be_visible()
     await screenshot(page, "course-overview")
     await assert_accessible(page)

@@ -4,6 +4,9 @@ import type { ReactNode } from "react";
 import type { ApiSession } from "../api/client";
 import { ApiProvider } from "../api/context";
 import { ApiError } from "../api/errors";
+import { ToastProvider } from "../components/Toasts";
+import type { LiveConnection } from "../live/connection";
+import { LiveProvider } from "../live/context";
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -21,15 +24,22 @@ export function createQueryClient(): QueryClient {
 export function AppProviders({
   session,
   queryClient,
+  live,
   children,
 }: {
   session: ApiSession;
   queryClient: QueryClient;
+  /** Tests pass a connection over a fake socket; the app opens a real one. */
+  live?: LiveConnection;
   children: ReactNode;
 }) {
   return (
     <ApiProvider session={session}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      <QueryClientProvider client={queryClient}>
+        <LiveProvider connection={live}>
+          <ToastProvider>{children}</ToastProvider>
+        </LiveProvider>
+      </QueryClientProvider>
     </ApiProvider>
   );
 }

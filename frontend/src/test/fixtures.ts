@@ -3,6 +3,8 @@ import type { components } from "../api/schema";
 
 type CourseRead = components["schemas"]["CourseRead"];
 type GateRead = components["schemas"]["GateRead"];
+type RunRead = components["schemas"]["RunRead"];
+type RunState = components["schemas"]["RunState"];
 
 /** A UUID whose last group is `n`, so tests can tell records apart at a glance. */
 export function uuid(n: number | string): string {
@@ -43,4 +45,26 @@ export function gateRead(changes: Partial<GateRead> = {}): GateRead {
     created_at: "2024-04-02T08:05:00Z",
     ...changes,
   };
+}
+
+export function runRead(changes: Partial<RunRead> = {}): RunRead {
+  return {
+    id: uuid(500),
+    course_id: uuid("c0de"),
+    status: "running",
+    phase: "outline",
+    offline: false,
+    cost_usd: "0.012300",
+    parent_run_id: null,
+    forked_from_checkpoint: null,
+    started_by: uuid(1),
+    started_at: "2024-04-02T08:00:00Z",
+    finished_at: null,
+    error: null,
+    ...changes,
+  };
+}
+
+export function runState(run: RunRead, changes: Partial<RunState> = {}): RunState {
+  return { run, gates: [], outline: null, outline_feedback: [], lessons: {}, alignment: null, usage: [], ...changes };
 }

@@ -48,3 +48,10 @@ export function canDecideReviews(
 ): boolean {
   return decidesGlobally(globalRole) || (courseRole != null && DECIDERS.has(courseRole));
 }
+
+/** `run:start` (start, retry, fork, cancel runs): editors and admins, globally or on the course. */
+const RUN_STARTERS: ReadonlySet<Role> = new Set<Role>(["admin", "editor"]);
+
+export function canStartRuns(globalRole: Role | null | undefined, courseRole: Role | null | undefined): boolean {
+  return (globalRole != null && RUN_STARTERS.has(globalRole)) || (courseRole != null && RUN_STARTERS.has(courseRole));
+}

@@ -89,3 +89,10 @@ export function useRemoveMember(courseId: string) {
     onSettled: refresh,
   });
 }
+
+/** The caller's role on the course: a role, null for no membership, undefined while loading. */
+export function useMyCourseRole(courseId: string, userId: string | undefined): Member["role"] | null | undefined {
+  const members = useMembers(courseId);
+  if (members.data === undefined || userId === undefined) return undefined;
+  return members.data.find((m) => m.user_id === userId)?.role ?? null;
+}

@@ -2,6 +2,7 @@ import { Link, useParams } from "react-router-dom";
 
 import { errorMessage } from "../../../api/errors";
 import { useRunState, useRuns, type RunRead, type RunState } from "../../course/api/runs";
+import { useCourseLive } from "../../course/useCourseLive";
 import { isPolledStatus, phaseLabel, runStatusLabel } from "../../course/run";
 import { coverageSummary, gapReason, outlineLabels, parseAlignment, type AlignmentRow, type Labels } from "../alignment";
 
@@ -20,6 +21,7 @@ export default function AlignmentPage() {
 
 function AlignmentScreen({ courseId }: { courseId: string }) {
   const runs = useRuns(courseId);
+  useCourseLive(courseId);
   const latest = runs.data?.[0];
 
   return (
@@ -102,7 +104,7 @@ function NotAssembled({ run }: { run: RunState["run"] }) {
         <strong>{phaseLabel(run.phase)}</strong> phase ({runStatusLabel(run.status).toLowerCase()}).
       </p>
       <p role="status" className="text-sm text-slate-600">
-        {moving && "This run is in progress; this page updates every few seconds."}
+        {moving && "This run is in progress; this page follows it as it moves."}
       </p>
     </div>
   );

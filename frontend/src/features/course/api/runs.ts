@@ -1,9 +1,10 @@
-import { queryOptions, useQuery } from "@tanstack/react-query";
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
 import { unwrap } from "../../../api/errors";
 import type { components } from "../../../api/schema";
+import { useLiveStatus } from "../../../live/context";
 import { isPolledStatus } from "../run";
 
 export type RunRead = components["schemas"]["RunRead"];
@@ -44,6 +45,15 @@ export async function fetchRunState(
   );
 }
 
+/** A failed run resumes from its last checkpoint (202); the work already done is kept. */
+export async function retryRun(client: ApiClient, courseId: string, runId: string): Promise<RunRead> {
+  return unwrap(
+    await client.POST("/api/v1/courses/{course_id}/runs/{run_id}/retry", {
+      params: { path: { course_id: courseId, run_id: runId } },
+    }),
+  );
+}
+
 export function newestFirst(runs: readonly RunRead[]): RunRead[] {
   return [...runs].sort((a, b) => Date.parse(b.started_at) - Date.parse(a.started_at));
 }
@@ -61,9 +71,9 @@ export function runStateQueryOptions(client: ApiClient, courseId: string, runId:
   return queryOptions({
     queryKey: runKeys.state(courseId, runId),
     queryFn: ({ signal }) => fetchRunState(client, courseId, runId, signal),
-    // Polling stands in for live events: the course WebSocket (run.phase, run.cost,
-    // run.waiting, run.failed ...) will replace it and update this state as events arrive.
-    // It stops once the run waits at a gate, fails or ends: nothing moves without a person then.
+    // Polling stands in for live events while the socket is down (useRunState turns it off
+    // when live). It stops once the run waits at a gate, fails or ends: nothing moves
+    // without a person then.
     refetchInterval: (query) => (isPolledStatus(query.state.data?.run.status) ? RUN_POLL_MS : false),
   });
 }
@@ -75,11 +85,26 @@ export function useRuns(courseId: string) {
   return useQuery(runsQueryOptions(client, courseId));
 }
 
-/** The state of one run (gates, lessons, cost); `runId` null waits for the run list. */
+/**
+ * The state of one run (gates, lessons, cost); `runId` null waits for the run list. While
+ * live events arrive they refresh it (useCourseLive); polling covers a socket that is down.
+ */
 export function useRunState(courseId: string, runId: string | null) {
   const { client } = useApi();
+  const live = useLiveStatus() === "live";
+  const options = runStateQueryOptions(client, courseId, runId ?? "");
   return useQuery({
-    ...runStateQueryOptions(client, courseId, runId ?? ""),
+    ...options,
+    refetchInterval: live ? false : options.refetchInterval,
     enabled: runId !== null,
+  });
+}
+
+export function useRetryRun(courseId: string) {
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (runId: string) => retryRun(client, courseId, runId),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: runKeys.all(courseId) }),
   });
 }

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { apiError, json, signedInApi } from "../../../test/fakeApi";
-import { courseRead, gateRead } from "../../../test/fixtures";
+import { courseRead, gateRead, runRead, runState } from "../../../test/fixtures";
 import { renderApp } from "../../../test/render";
 import type { CourseRead } from "../../exports/api/exports";
 import { RUN_POLL_MS, type GateRead, type RunRead, type RunState } from "../api/runs";
@@ -18,21 +18,7 @@ const OLD_RUN_ID = "00000000-0000-4000-a000-000000000001";
 const course = (status: CourseRead["status"] = "generating") => courseRead({ id: COURSE_ID, status });
 
 function run(overrides: Partial<RunRead> = {}): RunRead {
-  return {
-    id: RUN_ID,
-    course_id: COURSE_ID,
-    status: "running",
-    phase: "outline",
-    offline: false,
-    cost_usd: "0.012300",
-    parent_run_id: null,
-    forked_from_checkpoint: null,
-    started_by: "00000000-0000-4000-8000-000000000001",
-    started_at: "2024-04-02T08:00:00Z",
-    finished_at: null,
-    error: null,
-    ...overrides,
-  };
+  return runRead({ id: RUN_ID, course_id: COURSE_ID, ...overrides });
 }
 
 let gateSerial = 0;
@@ -42,18 +28,7 @@ function gate(overrides: Partial<GateRead> = {}): GateRead {
   return gateRead({ id, run_id: RUN_ID, course_id: COURSE_ID, kind: "outline", title: "Outline", ...overrides });
 }
 
-function state(r: RunRead, overrides: Partial<RunState> = {}): RunState {
-  return {
-    run: r,
-    gates: [],
-    outline: null,
-    outline_feedback: [],
-    lessons: {},
-    alignment: null,
-    usage: [],
-    ...overrides,
-  };
-}
+const state = runState;
 
 interface Backend {
   course?: () => Response;
@@ -141,7 +116,7 @@ describe("course page", () => {
     await waitFor(() => expect(fact(facts, "Pending reviews")).toHaveTextContent("None"));
   });
 
-  it("polls every 2 s while the run is queued or running and stops once it waits", async () => {
+  it("without live events, polls every 2 s while the run is queued or running and stops once it waits", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const phases: [RunRead["status"], string][] = [
       ["queued", "brief"],
@@ -160,7 +135,7 @@ describe("course page", () => {
     const polls = () => api.requestsTo(`${RUNS}/${RUN_ID}`).length;
     const courseFetches = () => api.requestsTo(COURSE).length;
 
-    expect(await screen.findByText("This run is in progress; this page updates every few seconds.")).toBeInTheDocument();
+    expect(await screen.findByText(/This run is in progress\./)).toBeInTheDocument();
     const facts = screen.getByText("Phase").closest("dl")!;
     expect(fact(facts, "Status")).toHaveTextContent("Queued");
     expect(fact(facts, "Phase")).toHaveTextContent("Reading the brief");
@@ -177,7 +152,7 @@ describe("course page", () => {
     expect(polls()).toBe(3);
     await waitFor(() => expect(fact(facts, "Status")).toHaveTextContent("Waiting for review"));
     expect(within(fact(facts, "Pending reviews")).getByRole("listitem")).toHaveTextContent("Outline");
-    expect(screen.queryByText(/updates every few seconds/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/This run is in progress/)).not.toBeInTheDocument();
     // The course's status follows the run, so it is fetched again once the run settles.
     await waitFor(() => expect(courseFetches()).toBe(2));
 
@@ -231,3 +206,33 @@ function fact(list: HTMLElement, term: string): HTMLElement {
   if (!(dd instanceof HTMLElement) || dd.tagName !== "DD") throw new Error(`no <dd> after ${term}`);
   return dd;
 }
+
+describe("CoursePage with live events", () => {
+  it("refreshes the run on events instead of polling, and shows notable ones as toasts", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let waiting = false;
+    const api = backend({
+      runs: [run({ status: "running" })],
+      state: () =>
+        waiting
+          ? state(run({ status: "waiting" }), { gates: [gate({ kind: "outline" })] })
+          : state(run({ status: "running" })),
+    });
+    const { live } = renderApp(api.session, PAGE);
+    const polls = () => api.requestsTo(`${RUNS}/${RUN_ID}`).length;
+    const socket = await live.server();
+    await waitFor(() => expect(socket.sent).toContainEqual({ type: "subscribe", course_id: COURSE_ID }));
+    socket.frame({ type: "subscribed", course_id: COURSE_ID, after_seq: 4, head: 4 });
+    const facts = (await screen.findByText("Phase")).closest("dl")!;
+    await waitFor(() => expect(fact(facts, "Status")).toHaveTextContent("Running"));
+    const before = polls();
+
+    await act(() => vi.advanceTimersByTimeAsync(RUN_POLL_MS * 3));
+    expect(polls()).toBe(before); // live: no polling
+
+    waiting = true;
+    await act(() => live.emit(COURSE_ID, 5, "run.waiting", { gates: 1 }));
+    await waitFor(() => expect(fact(facts, "Status")).toHaveTextContent("Waiting for review"));
+    expect(within(screen.getByRole("region", { name: "Notifications" })).getByText("The workflow waits for a review.")).toBeInTheDocument();
+  });
+});

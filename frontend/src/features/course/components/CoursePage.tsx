@@ -3,6 +3,7 @@ import { Link, useParams } from "react-router-dom";
 import { ApiError, errorMessage } from "../../../api/errors";
 import { STATUS_LABELS, STATUS_STYLES } from "../../courses/status";
 import { useCourse } from "../../courses/api/courses";
+import { useCourseLive } from "../useCourseLive";
 import { LatestRun } from "./LatestRun";
 
 const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";
@@ -21,6 +22,7 @@ export default function CoursePage() {
 
 function CourseScreen({ courseId }: { courseId: string }) {
   const course = useCourse(courseId);
+  useCourseLive(courseId);
 
   if (course.isPending) {
     return (
@@ -69,6 +71,9 @@ function CourseScreen({ courseId }: { courseId: string }) {
           </span>
         </p>
         <nav aria-label="Course" className="flex flex-wrap gap-2">
+          <Link to={`/courses/${encodeURIComponent(courseId)}/run`} className={navLink}>
+            Live run
+          </Link>
           <Link to={`/courses/${encodeURIComponent(courseId)}/exports`} className={navLink}>
             Exports
           </Link>

@@ -7,15 +7,13 @@ import { formatDateTime } from "../../../lib/format";
 import { courseKeys } from "../../courses/api/courses";
 import { kindLabel } from "../../reviews/labels";
 import { useRunState, useRuns, type GateRead, type RunRead } from "../api/runs";
+import { RunStatusBadge } from "./RunStatusBadge";
 import {
   formatCost,
   isPolledStatus,
-  isRunStatus,
   lessonProgress,
   pendingGates,
   phaseLabel,
-  RUN_STATUS_STYLES,
-  runStatusLabel,
 } from "../run";
 
 const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";
@@ -56,7 +54,7 @@ function RunFacts({ courseId, listed }: { courseId: string; listed: RunRead }) {
   const state = useRunState(courseId, listed.id);
   // The state is fetched again while the run moves; its copy of the run is the fresher one.
   const run = state.data?.run ?? listed;
-  const polling = isPolledStatus(run.status);
+  const working = isPolledStatus(run.status);
   useCourseRefreshWhenSettled(courseId, run.status);
 
   const lessons = state.data !== undefined ? lessonProgress(state.data.lessons) : null;
@@ -64,17 +62,18 @@ function RunFacts({ courseId, listed }: { courseId: string; listed: RunRead }) {
   return (
     <div className="space-y-3">
       <p role="status" className="text-sm text-slate-600">
-        {polling && "This run is in progress; this page updates every few seconds."}
+        {working && (
+          <>
+            This run is in progress.{" "}
+            <Link to={`/courses/${encodeURIComponent(courseId)}/run`} className="text-indigo-700 underline">
+              Watch it live
+            </Link>
+          </>
+        )}
       </p>
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 rounded-lg bg-white p-4 shadow sm:grid-cols-[max-content_1fr]">
         <Fact term="Status">
-          <span
-            className={`rounded-full px-2 py-0.5 text-sm font-medium ${
-              isRunStatus(run.status) ? RUN_STATUS_STYLES[run.status] : "bg-slate-100 text-slate-800"
-            }`}
-          >
-            {runStatusLabel(run.status)}
-          </span>
+          <RunStatusBadge status={run.status} />
         </Fact>
         <Fact term="Phase">{phaseLabel(run.phase)}</Fact>
         {run.status === "failed" && (
@@ -90,7 +89,7 @@ function RunFacts({ courseId, listed }: { courseId: string; listed: RunRead }) {
             <time dateTime={run.finished_at}>{formatDateTime(run.finished_at)}</time>
           </Fact>
         )}
-        <Fact term={polling ? "Cost so far" : "Cost"}>
+        <Fact term={working ? "Cost so far" : "Cost"}>
           <span className="tabular-nums">{formatCost(run.cost_usd)}</span>
         </Fact>
         {lessons !== null && lessons.total > 0 && (

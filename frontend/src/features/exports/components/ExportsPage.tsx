@@ -4,6 +4,7 @@ import { errorMessage } from "../../../api/errors";
 import { useCurrentUser } from "../../auth/api/auth";
 import { STATUS_LABELS } from "../../courses/status";
 import { useCourse } from "../../courses/api/courses";
+import { useCourseLive } from "../../course/useCourseLive";
 import { useDownloadLink, useExportFormats, useExports, type ExportRead } from "../api/exports";
 import { assignLocation } from "../navigation";
 import { canCreateExports } from "../../auth/permissions";
@@ -30,6 +31,7 @@ function ExportsScreen({ courseId }: { courseId: string }) {
   const formats = useExportFormats(courseId, mayExport);
   const exports = useExports(courseId);
   const download = useDownloadLink(courseId);
+  useCourseLive(courseId); // export.ready / export.failed refresh the list and show a toast
 
   const onDownload = (exp: ExportRead) =>
     // The link is fetched on click and used at once: it is signed and expires in minutes.

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+
+import type { CourseEvent } from "../../live/frames";
+import { noticeFor, staleQueries } from "./liveSync";
+
+function event(type: string, payload: Record<string, unknown> = {}): CourseEvent {
+  return { seq: 1, course_id: "c1", run_id: "r1", type, payload, created_at: "2026-11-30T12:00:00Z" };
+}
+
+describe("live sync", () => {
+  it("makes the run, the course and the review queue stale when the run moves", () => {
+    expect(staleQueries("c1", "review.decided")).toEqual([
+      ["courses", "c1", "runs"],
+      ["courses", "detail", "c1"],
+      ["reviews", "pending"],
+    ]);
+    expect(staleQueries("c1", "export.ready")).toEqual([["courses", "c1", "exports", "list"]]);
+    expect(staleQueries("c1", "lesson.tokens")).toEqual([]);
+    expect(staleQueries("c1", "export.progress")).toEqual([]);
+  });
+
+  it("words notable events for people and stays quiet about the rest", () => {
+    expect(noticeFor(event("review.decided", { kind: "lesson", lesson_key: "m1-l2", decision: "reject" }))).toEqual({
+      text: "A reviewer rejected the lesson (m1-l2).",
+      tone: "warning",
+    });
+    expect(noticeFor(event("export.ready", { format: "scorm2004" }))?.text).toBe(
+      "The scorm2004 export is ready to download.",
+    );
+    expect(noticeFor(event("run.failed", { error: "Model unreachable" }))).toMatchObject({ tone: "error" });
+    expect(noticeFor(event("lesson.tokens", { text: "…" }))).toBeNull();
+  });
+});

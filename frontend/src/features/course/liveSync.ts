@@ -1,0 +1,56 @@
+import type { QueryKey } from "@tanstack/react-query";
+
+import type { ToastTone } from "../../components/Toasts";
+import type { CourseEvent } from "../../live/frames";
+import { courseKeys } from "../courses/api/courses";
+import { exportKeys } from "../exports/api/exports";
+import { reviewKeys } from "../reviews/api/reviews";
+import { kindLabel } from "../reviews/labels";
+import { changesRunState } from "../run/stream";
+import { runKeys } from "./api/runs";
+
+/** The cached queries an event makes stale; a view showing them fetches them again. */
+export function staleQueries(courseId: string, type: string): QueryKey[] {
+  if (type.startsWith("export.")) return type === "export.progress" ? [] : [exportKeys.list(courseId)];
+  if (changesRunState(type)) return [runKeys.all(courseId), courseKeys.detail(courseId), reviewKeys.pending];
+  return [];
+}
+
+/** Everything of the course a view may show: fetched again after the stream (re)starts. */
+export function courseQueries(courseId: string): QueryKey[] {
+  return [runKeys.all(courseId), courseKeys.detail(courseId), exportKeys.all(courseId), reviewKeys.pending];
+}
+
+export interface Notice {
+  text: string;
+  tone: ToastTone;
+}
+
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+
+/** What is worth telling someone looking at the course, whoever caused it. */
+export function noticeFor(event: CourseEvent): Notice | null {
+  const p = event.payload;
+  switch (event.type) {
+    case "run.waiting":
+      return { text: "The workflow waits for a review.", tone: "info" };
+    case "run.succeeded":
+      return { text: "The workflow run finished.", tone: "success" };
+    case "run.failed":
+      return { text: `The workflow run failed: ${text(p.error) || "no reason given"}.`, tone: "error" };
+    case "run.cancelled":
+      return { text: "The workflow run was cancelled.", tone: "warning" };
+    case "review.decided": {
+      const what = kindLabel(text(p.kind)) + (text(p.lesson_key) ? ` (${text(p.lesson_key)})` : "");
+      const decision = text(p.decision);
+      const verb = decision === "approve" ? "approved" : decision === "reject" ? "rejected" : "edited";
+      return { text: `A reviewer ${verb} the ${what.toLowerCase()}.`, tone: decision === "reject" ? "warning" : "success" };
+    }
+    case "export.ready":
+      return { text: `The ${text(p.format)} export is ready to download.`, tone: "success" };
+    case "export.failed":
+      return { text: `The ${text(p.format)} export failed: ${text(p.error)}`, tone: "error" };
+    default:
+      return null;
+  }
+}

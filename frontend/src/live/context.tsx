@@ -1,0 +1,84 @@
+import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
+
+import type { ApiSession } from "../api/client";
+import { useApi } from "../api/context";
+import { LiveConnection, type LiveStatus, type SocketLike } from "./connection";
+import type { CourseEvent } from "./frames";
+
+const LiveContext = createContext<LiveConnection | null>(null);
+const RENEW_BEFORE_MS = 30_000; // a token about to expire would be refused mid-handshake
+
+export function socketUrl(location: Location = window.location): string {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  return `${scheme}://${location.host}/api/v1/ws`;
+}
+
+export function createLiveConnection(
+  api: ApiSession,
+  openSocket?: (url: string) => SocketLike,
+  url: string = socketUrl(),
+): LiveConnection {
+  return new LiveConnection({
+    url,
+    openSocket,
+    session: {
+      accessToken: async () => {
+        if (api.tokens.accessTtlMs() < RENEW_BEFORE_MS && api.tokens.refresh !== null) await api.renew();
+        return api.tokens.access;
+      },
+      renew: () => api.renew(),
+    },
+  });
+}
+
+/** One live connection for the signed-in tab; `connection` lets tests pass their own. */
+export function LiveProvider({ connection, children }: { connection?: LiveConnection; children: ReactNode }) {
+  const api = useApi();
+  const [live] = useState(() => connection ?? createLiveConnection(api));
+  useEffect(
+    () =>
+      api.tokens.subscribe(() => {
+        if (api.tokens.access === null && api.tokens.refresh === null) live.close(); // signed out
+      }),
+    [api, live],
+  );
+  useEffect(() => () => live.close(), [live]);
+  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+}
+
+function useLive(): LiveConnection {
+  const live = useContext(LiveContext);
+  if (live === null) throw new Error("live hooks need a <LiveProvider> above them");
+  return live;
+}
+
+/**
+ * Calls `onEvent` for each new event of the course while the component is mounted, and
+ * `onResync` whenever the stream (re)starts, when state fetched earlier may be stale.
+ */
+export function useCourseEvents(
+  courseId: string,
+  onEvent: (event: CourseEvent) => void,
+  onResync?: () => void,
+): void {
+  const live = useLive();
+  const handlers = useRef({ onEvent, onResync });
+  handlers.current = { onEvent, onResync };
+  useEffect(
+    () =>
+      live.follow(
+        courseId,
+        (event) => handlers.current.onEvent(event),
+        () => handlers.current.onResync?.(),
+      ),
+    [live, courseId],
+  );
+}
+
+export function useLiveStatus(): LiveStatus {
+  const live = useLive();
+  return useSyncExternalStore(
+    (changed) => live.onStatus(changed),
+    () => live.status,
+  );
+}
