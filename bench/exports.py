@@ -2,15 +2,18 @@
 
 Usage: .venv/bin/python bench/exports.py [--lessons 50] [--repeat 3]   (or `make bench-exports`)
 
-Per format: the best of `--repeat` renders (seconds), the file size and the ratio to a
-baseline measured in the same run: sanitizing every lesson (Markdown -> safe HTML), the
-work each export does before its format does anything. Target: every format, one render
-each, under 30 s in total on this machine (2 cores).
+Each module's first lesson shows a diagram (an 800x500 PNG course asset), so every format
+also carries ten images. Per format: the best of `--repeat` renders (seconds), the file
+size and the ratio to a baseline measured in the same run: sanitizing every lesson
+(Markdown -> safe HTML), the work each export does before its format does anything.
+Target: every format, one render each, under 30 s in total on this machine (2 cores).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import io
 import json
 import sys
 import time
@@ -22,7 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python bench/exports.py` from the repository root
 
+from PIL import Image, ImageDraw  # noqa: E402
+
 from app.exports.document import (  # noqa: E402
+    Asset,
     CourseDocument,
     CourseInfo,
     Lesson,
@@ -50,22 +56,41 @@ def lesson_markdown(n: int) -> str:
     return "".join(body)
 
 
+def diagram(m: int) -> Asset:
+    """A module's diagram: boxes and lines on a gradient, so it compresses like a real one."""
+    image = Image.linear_gradient("L").resize((800, 500)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for i in range(6):
+        box = (40 + i * 120, 60 + (i * m) % 200, 130 + i * 120, 160 + (i * m) % 200)
+        draw.rectangle(box, outline=(0, 90, 160), width=4)
+        draw.line((box[2], box[1] + 40, box[2] + 30, box[1] + 40), fill=(200, 60, 0), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return Asset(name=f"diagram-{m}.png", media_type="image/png", data_base64=data)
+
+
 def generated_course(lessons: int, per_module: int = 5) -> tuple[CourseDocument, float]:
     """The document, and the seconds its lessons took to sanitize (the baseline)."""
+    module_count = (lessons + per_module - 1) // per_module
+    assets = [diagram(m) for m in range(1, module_count + 1)]
+    names = {asset.name for asset in assets}
     started = time.perf_counter()
     modules = []
-    for m in range(1, (lessons + per_module - 1) // per_module + 1):
+    for m in range(1, module_count + 1):
         count = min(per_module, lessons - (m - 1) * per_module)
         rendered = []
         for n in range(1, count + 1):
             key, text = f"m{m}-l{n}", lesson_markdown((m - 1) * per_module + n)
+            if n == 1:
+                text += f"\n![Diagram of module {m}](assets/diagram-{m}.png)\n"
             rendered.append(
                 Lesson(
                     key=key,
                     title=f"Lesson {key}",
                     objectives=[f"Objective {m}.{n}"],
                     markdown=text,
-                    html=lesson_html(key, text, set()).html,
+                    html=lesson_html(key, text, names).html,
                 )
             )
         quiz = [
@@ -95,6 +120,7 @@ def generated_course(lessons: int, per_module: int = 5) -> tuple[CourseDocument,
             approved=False,
         ),
         modules=modules,
+        assets=assets,
     )
     return document, baseline
 
