@@ -1,7 +1,8 @@
 """An author's path through the web app against the real API, a worker (offline writer),
-PostgreSQL and Redis: brief and cost estimate, the run to the outline gate watched live, a
-Reviewer approving it from the queue in a second browser while the author's live run view
-streams the lessons as they are written (no reload), and a SCORM 2004 export downloaded."""
+PostgreSQL and Redis: brief and cost estimate, the run to the outline gate watched live, the
+outline edited (a lesson retitled and dragged first) and approved, the lessons streamed into
+the live run view as they are written, a Reviewer in a second browser approving a lesson
+from the queue while the author's view updates without a reload, and a SCORM 2004 export."""
 
 from __future__ import annotations
 
@@ -70,13 +71,41 @@ async def test_brief_estimate_run_review_and_export(
     waiting_step = page.locator("li[aria-current=step]")
     await expect(waiting_step).to_contain_text("Outline review")
 
-    # The Reviewer, in a browser of their own, approves the outline from the queue.
+    # The Editor owns the course, so they review the outline: retitle a lesson, drag it
+    # first, approve with the edits.
+    await page.get_by_role("link", name="Review the outline").click()
+    await expect(page.get_by_role("heading", name=f"{TITLE}: outline")).to_be_visible()
+    await page.get_by_label("Lesson 1.2 title").fill("Reading the wind")
+    second, first = (page.locator(f"[data-sortable-key=m1-l{n}]") for n in (2, 1))
+    await second.drag_to(first)
+    await expect(page.get_by_label("Lesson 1.1 title")).to_have_value("Reading the wind")
+    await screenshot(page, "outline-review")
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Approve with my edits").click()
+
+    # Back on the live run view: the lessons stream in the new order, each to its gate.
+    await expect(page.get_by_role("heading", name=f"{TITLE}: workflow run")).to_be_visible()
+    lessons = page.locator("[data-lesson-stream]")
+    await expect(lessons).to_have_count(2, timeout=15_000)
+    lesson_list = page.get_by_role("region", name="Lessons")
+    await expect(lesson_list.get_by_text("Waiting for review", exact=True)).to_have_count(2)
+    await expect(waiting_step).to_contain_text("Lessons and their reviews")
+    await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Reading the wind")
+    for text in await lessons.all_text_contents():
+        assert len(text) > 200, text  # the whole lesson arrived, token batch by batch
+    state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=2))
+    outline = next(g for g in state["gates"] if g["kind"] == "outline")
+    assert (outline["status"], outline["decision"]) == ("applied", "edit")
+
+    # The Reviewer, in a browser of their own, approves that lesson from the queue; the
+    # Editor's page shows it at once.
     reviewer_context = await browser.new_context()
     try:
         queue = await reviewer_context.new_page()
         await sign_in(queue, site, reviewer.email)
         await queue.get_by_role("link", name="Reviews").click()
-        approve = queue.get_by_role("button", name=f"Approve the outline of '{TITLE}'")
+        subject = f"lesson 'Reading the wind' of '{TITLE}'"
+        approve = queue.get_by_role("button", name=f"Approve {subject}")
         await expect(approve).to_be_visible()
         await screenshot(queue, "review-queue")
         await assert_accessible(queue)
@@ -84,20 +113,8 @@ async def test_brief_estimate_run_review_and_export(
         await expect(approve).to_have_count(0)
     finally:
         await reviewer_context.close()
-    # The worker takes the decision and drafts the lessons, each to its own gate.
-    state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=2))
-    outline = next(g for g in state["gates"] if g["kind"] == "outline")
-    assert (outline["status"], outline["decision"]) == ("applied", "approve")
-    # Meanwhile the Editor's page moved by itself: a toast, the lessons' text as it was
-    # streamed, each lesson waiting at its gate.
-    await expect(page.get_by_text("A reviewer approved the outline.")).to_be_visible()
-    lessons = page.locator("[data-lesson-stream]")
-    await expect(lessons).to_have_count(2)
-    lesson_list = page.get_by_role("region", name="Lessons")
-    await expect(lesson_list.get_by_text("Waiting for review", exact=True)).to_have_count(2)
-    await expect(waiting_step).to_contain_text("Lessons and their reviews")
-    for text in await lessons.all_text_contents():
-        assert len(text) > 200, text  # the whole lesson arrived, token batch by batch
+    await expect(page.get_by_text("A reviewer approved the lesson (m1-l2).")).to_be_visible()
+    await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Approved")
     unfold = page.get_by_role("button", name="Text as written").first
     await unfold.click()
     await expect(unfold).to_have_attribute("aria-expanded", "true")
@@ -106,6 +123,7 @@ async def test_brief_estimate_run_review_and_export(
     await assert_accessible(page)
 
     await page.get_by_role("link", name=f"Back to {TITLE}").click()
+    await expect(page.get_by_role("heading", name=TITLE, exact=True)).to_be_visible()
     await expect(page.get_by_text("Waiting for review")).to_be_visible()
     await screenshot(page, "course-overview")
     await assert_accessible(page)

@@ -10,6 +10,7 @@ const SignInPage = lazy(() => import("../features/auth/components/SignInPage"));
 const CoursesDashboard = lazy(() => import("../features/courses/components/CoursesDashboard"));
 const NewCoursePage = lazy(() => import("../features/brief/components/NewCoursePage"));
 const CoursePage = lazy(() => import("../features/course/components/CoursePage"));
+const OutlineReviewPage = lazy(() => import("../features/outline/components/OutlineReviewPage"));
 const RunPage = lazy(() => import("../features/run/components/RunPage"));
 const ExportsPage = lazy(() => import("../features/exports/components/ExportsPage"));
 const AlignmentPage = lazy(() => import("../features/alignment/components/AlignmentPage"));
@@ -39,6 +40,7 @@ export const routes: RouteObject[] = [
       { path: "courses/new", element: <NewCoursePage /> },
       { path: "courses/:courseId", element: <CoursePage /> },
       { path: "courses/:courseId/run", element: <RunPage /> },
+      { path: "courses/:courseId/outline", element: <OutlineReviewPage /> },
       { path: "courses/:courseId/exports", element: <ExportsPage /> },
       { path: "courses/:courseId/alignment", element: <AlignmentPage /> },
       { path: "courses/:courseId/members", element: <MembersPage /> },

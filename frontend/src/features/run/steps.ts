@@ -54,11 +54,32 @@ export const LESSON_STYLES: Record<LessonState, string> = {
   approved: "bg-emerald-100 text-emerald-900",
 };
 
-/** A lesson's state from the fetched run state, corrected by what is streaming right now. */
-export function lessonState(fetched: Record<string, unknown> | undefined, streaming: boolean): LessonState {
+/**
+ * A lesson's state: what is streaming right now, else the latest decision at its gate (the
+ * worker applies a decision a moment after it is made), else the fetched run state.
+ */
+export function lessonState(
+  fetched: Record<string, unknown> | undefined,
+  streaming: boolean,
+  latestGate?: Pick<GateRead, "status" | "decision">,
+): LessonState {
   if (streaming) return "writing";
+  if (latestGate !== undefined && latestGate.status !== "pending" && latestGate.decision !== null) {
+    return latestGate.decision === "reject" ? "rejected" : "approved";
+  }
   const status = fetched?.status;
   return status === "drafted" || status === "rejected" || status === "approved" ? status : "planned";
+}
+
+/** Each lesson's latest gate (the highest round), by lesson key. */
+export function latestLessonGates(gates: readonly GateRead[]): Map<string, GateRead> {
+  const latest = new Map<string, GateRead>();
+  for (const gate of gates) {
+    if (gate.kind !== "lesson" || gate.lesson_key === null) continue;
+    const known = latest.get(gate.lesson_key);
+    if (known === undefined || gate.round >= known.round) latest.set(gate.lesson_key, gate);
+  }
+  return latest;
 }
 
 export function lessonStateLabel(state: LessonState): string {

@@ -108,3 +108,17 @@ export function useRetryRun(courseId: string) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: runKeys.all(courseId) }),
   });
 }
+
+/** The course's newest run and its state, loaded one after the other, as one result. */
+export function useLatestRun(courseId: string) {
+  const runs = useRuns(courseId);
+  const latest = runs.data?.[0] ?? null;
+  const state = useRunState(courseId, latest?.id ?? null);
+  return {
+    latest,
+    state: state.data,
+    isPending: runs.isPending || (latest !== null && state.isPending),
+    error: runs.isError ? runs.error : state.isError ? state.error : null,
+    retry: () => void (runs.isError ? runs.refetch() : state.refetch()),
+  };
+}

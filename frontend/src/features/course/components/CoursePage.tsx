@@ -74,6 +74,9 @@ function CourseScreen({ courseId }: { courseId: string }) {
           <Link to={`/courses/${encodeURIComponent(courseId)}/run`} className={navLink}>
             Live run
           </Link>
+          <Link to={`/courses/${encodeURIComponent(courseId)}/outline`} className={navLink}>
+            Outline
+          </Link>
           <Link to={`/courses/${encodeURIComponent(courseId)}/exports`} className={navLink}>
             Exports
           </Link>

@@ -48,15 +48,17 @@ export async function fetchPendingReviews(
 
 export interface DecideInput {
   gate: Pick<Gate, "id" | "run_id" | "course_id">;
-  decision: "approve" | "reject";
+  decision: Decision["decision"];
   feedback: string;
+  /** With decision "edit" at the outline gate: the edited outline, approved as edited. */
+  outline?: Decision["outline"];
 }
 
-export async function decideGate(client: ApiClient, { gate, decision, feedback }: DecideInput): Promise<Gate> {
+export async function decideGate(client: ApiClient, { gate, decision, feedback, outline }: DecideInput): Promise<Gate> {
   return unwrap(
     await client.POST("/api/v1/courses/{course_id}/runs/{run_id}/gates/{gate_id}/decision", {
       params: { path: { course_id: gate.course_id, run_id: gate.run_id, gate_id: gate.id } },
-      body: { decision, feedback },
+      body: outline === undefined ? { decision, feedback } : { decision, feedback, outline },
     }),
   );
 }

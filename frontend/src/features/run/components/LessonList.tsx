@@ -1,19 +1,22 @@
 import { useId, useState } from "react";
 
 import type { RunState } from "../../course/api/runs";
-import { lessonState, lessonStateLabel, LESSON_STYLES } from "../steps";
+import { latestLessonGates, lessonState, lessonStateLabel, LESSON_STYLES } from "../steps";
 import type { LessonStream } from "../stream";
 
 /** Every planned lesson by module, with its state and, while it is written, its text. */
 export function LessonList({
   outline,
   lessons,
+  gates,
   streams,
 }: {
   outline: RunState["outline"];
   lessons: RunState["lessons"];
+  gates: RunState["gates"];
   streams: Record<string, LessonStream>;
 }) {
+  const latestGates = latestLessonGates(gates);
   if (outline === null) {
     return <p className="text-slate-600">The lessons appear here once the outline is written.</p>;
   }
@@ -29,7 +32,7 @@ export function LessonList({
             {module.lessons.map((lesson) => {
               const stream = streams[lesson.key];
               const writing = stream !== undefined && !stream.done;
-              const state = lessonState(lessons[lesson.key], writing);
+              const state = lessonState(lessons[lesson.key], writing, latestGates.get(lesson.key));
               return (
                 <li key={lesson.key} className="rounded-md bg-white p-3 shadow-sm">
                   <div className="flex flex-wrap items-center justify-between gap-2">

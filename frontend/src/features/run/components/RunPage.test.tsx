@@ -75,16 +75,16 @@ describe("RunPage", () => {
     expect(screen.getByText("Cost so far").nextElementSibling).toHaveTextContent("$0.50");
   });
 
-  it("marks where the run waits and links to the review queue", async () => {
+  it("marks where the run waits and links to the outline's review", async () => {
     const outlineGate = gateRead({ run_id: RUN_ID, course_id: COURSE_ID, kind: "outline", title: "Outline" });
     await liveRun("editor", () => runRead({ status: "waiting", phase: "outline" }), { gates: [outlineGate] });
     const current = await screen.findByText(/Outline review/);
     expect(current.closest("li")).toHaveAttribute("aria-current", "step");
     expect(current.closest("li")).toHaveTextContent("waiting for a person");
     expect(screen.getByText("Outline").closest("li")).toHaveTextContent("done");
-    expect(screen.getByRole("link", { name: "Open the review queue" })).toHaveAttribute(
+    expect(screen.getByRole("link", { name: "Review the outline" })).toHaveAttribute(
       "href",
-      `/reviews?course=${COURSE_ID}`,
+      `/courses/${COURSE_ID}/outline`,
     );
   });
 

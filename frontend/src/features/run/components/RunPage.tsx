@@ -1,11 +1,11 @@
 import { Link, useParams } from "react-router-dom";
 
 import { ApiError, errorMessage } from "../../../api/errors";
-import { LiveIndicator } from "../../../live/LiveIndicator";
 import { useMyCourseRole } from "../../admin/api/members";
 import { useCurrentUser } from "../../auth/api/auth";
 import { canStartRuns } from "../../auth/permissions";
-import { useRetryRun, useRunState, useRuns, type RunState } from "../../course/api/runs";
+import { useLatestRun, useRetryRun, type RunState } from "../../course/api/runs";
+import { LiveCourseHeader } from "../../course/components/LiveCourseHeader";
 import { RunStatusBadge } from "../../course/components/RunStatusBadge";
 import { formatCost, pendingGates } from "../../course/run";
 import { useCourse } from "../../courses/api/courses";
@@ -26,35 +26,23 @@ export default function RunPage() {
 
 function RunScreen({ courseId }: { courseId: string }) {
   const course = useCourse(courseId);
-  const runs = useRuns(courseId);
-  const latest = runs.data?.[0] ?? null;
-  const state = useRunState(courseId, latest?.id ?? null);
+  const { latest, state, isPending, error, retry } = useLatestRun(courseId);
   const live = useLiveRun(courseId, latest?.id ?? null);
   const title = course.data?.title;
 
   return (
     <section aria-labelledby="run-heading" className="space-y-6">
-      <div className="space-y-2">
-        <Link to={`/courses/${encodeURIComponent(courseId)}`} className="text-sm text-indigo-700 underline">
-          Back to {title ?? "the course"}
-        </Link>
-        <div className="flex flex-wrap items-center justify-between gap-2">
-          <h1 id="run-heading" className="text-2xl font-semibold">
-            {title !== undefined ? `${title}: workflow run` : "Workflow run"}
-          </h1>
-          <LiveIndicator />
-        </div>
-      </div>
-      {runs.isPending || (latest !== null && state.isPending) ? (
+      <LiveCourseHeader courseId={courseId} courseTitle={title} what="workflow run" headingId="run-heading" />
+      {isPending ? (
         <p role="status" className="text-slate-600">
           Loading the run…
         </p>
-      ) : runs.isError || state.isError ? (
-        <LoadError error={runs.error ?? state.error} retry={() => void (runs.isError ? runs.refetch() : state.refetch())} />
-      ) : latest === null || state.data === undefined ? (
+      ) : error !== null ? (
+        <LoadError error={error} retry={retry} />
+      ) : latest === null || state === undefined ? (
         <p className="rounded-md bg-white p-8 text-center text-slate-600">No workflow run has started for this course.</p>
       ) : (
-        <RunDetails courseId={courseId} state={state.data} live={live} />
+        <RunDetails courseId={courseId} state={state} live={live} />
       )}
     </section>
   );
@@ -96,13 +84,19 @@ function RunDetails({ courseId, state, live }: { courseId: string; state: RunSta
       {pending.length > 0 && (
         <p className="rounded-md bg-sky-50 p-4 text-sky-950">
           {pending.length === 1 ? "1 review waits." : `${pending.length} reviews wait.`}{" "}
-          <Link to={`/reviews?${new URLSearchParams({ course: courseId }).toString()}`} className="text-indigo-700 underline">
-            Open the review queue
-          </Link>
+          {pending.some((g) => g.kind === "outline") ? (
+            <Link to={`/courses/${encodeURIComponent(courseId)}/outline`} className="text-indigo-700 underline">
+              Review the outline
+            </Link>
+          ) : (
+            <Link to={`/reviews?${new URLSearchParams({ course: courseId }).toString()}`} className="text-indigo-700 underline">
+              Open the review queue
+            </Link>
+          )}
         </p>
       )}
       <StepList steps={runSteps(run, phase, pending)} />
-      <LessonList outline={state.outline} lessons={state.lessons} streams={live.streams} />
+      <LessonList outline={state.outline} lessons={state.lessons} gates={state.gates} streams={live.streams} />
     </div>
   );
 }
