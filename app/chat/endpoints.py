@@ -44,8 +44,8 @@ async def accept_suggestion(
     session: SessionDep,
     publisher: PublisherDep,
 ) -> SuggestionAccepted:
-    accepted, event = await service.accept_suggestion(session, access, suggestion_id)
-    publisher.after_commit([event])
+    accepted, announced = await service.accept_suggestion(session, access, suggestion_id)
+    publisher.after_commit(announced)
     return accepted
 
 

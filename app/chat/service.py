@@ -139,7 +139,7 @@ async def _decide(
 
 async def accept_suggestion(
     session: AsyncSession, access: CourseAccess, suggestion_id: uuid.UUID
-) -> tuple[SuggestionAccepted, WorkflowEvent]:
+) -> tuple[SuggestionAccepted, list[WorkflowEvent]]:
     """Apply the suggested text as a new lesson revision (source AI), in this transaction.
     Refused when the lesson moved on since the suggestion was made, or when it is decided."""
     suggestion = await _proposed(session, access, suggestion_id)
@@ -150,12 +150,13 @@ async def accept_suggestion(
     lesson = await lessons.update_lesson(
         session, access, lesson.id, change, suggestion.base_version, source=RevisionSource.AI
     )
+    saved = await lessons.announce_saved(session, access, lesson)
     event = await _decide(session, access, suggestion, SuggestionStatus.ACCEPTED, lesson.version)
     accepted = SuggestionAccepted(
         suggestion=SuggestionRead.model_validate(suggestion),
         lesson=LessonRead.model_validate(lesson),
     )
-    return accepted, event
+    return accepted, [saved, event]
 
 
 async def reject_suggestion(

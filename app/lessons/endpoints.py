@@ -18,6 +18,7 @@ from app.lessons.schemas import (
     ModuleRead,
     RevisionRead,
 )
+from app.realtime.dependencies import PublisherDep
 
 router = APIRouter(prefix=f"{API_PREFIX}/courses/{{course_id}}", tags=["lessons"])
 
@@ -59,10 +60,12 @@ async def update_lesson(
     access: CanEditLessons,
     session: SessionDep,
     response: Response,
+    publisher: PublisherDep,
     if_match: Annotated[str | None, Header(max_length=40)] = None,
 ) -> LessonRead:
     version = expected_version(if_match, body.version)
     lesson = await service.update_lesson(session, access, lesson_id, body, version)
+    publisher.after_commit([await service.announce_saved(session, access, lesson)])
     response.headers["ETag"] = etag(lesson.version)
     return LessonRead.model_validate(lesson)
 

@@ -22,6 +22,9 @@ from app.lessons.schemas import (
     ModuleRead,
     RevisionRead,
 )
+from app.realtime import events
+from app.realtime.events import EventType
+from app.realtime.models import WorkflowEvent
 
 
 def _snapshot(lesson: Lesson) -> dict[str, Any]:
@@ -134,6 +137,19 @@ async def update_lesson(
     await _save_change(session, access, lesson, "lesson.updated", before)
     session.add(_revision(lesson, source, access.user.id))
     return lesson
+
+
+async def announce_saved(
+    session: AsyncSession, access: CourseAccess, lesson: Lesson
+) -> WorkflowEvent:
+    """Tell open views of the lesson that a newer version exists, in this transaction."""
+    payload = {
+        "lesson_id": str(lesson.id),
+        "version": lesson.version,
+        "title": lesson.title,
+        "by": str(access.user.id),
+    }
+    return await events.append(session, lesson.course_id, None, EventType.LESSON_SAVED, payload)
 
 
 async def set_deleted(

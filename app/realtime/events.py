@@ -36,6 +36,7 @@ class EventType(StrEnum):
     LESSON_STARTED = "lesson.started"
     LESSON_TOKENS = "lesson.tokens"
     LESSON_READY = "lesson.ready"
+    LESSON_SAVED = "lesson.saved"  # a person saved it (or accepted a suggestion): views reload
     QUIZ_READY = "quiz.ready"
     REVIEW_REQUESTED = "review.requested"
     DECISION_MADE = "review.decided"

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from app.core.permissions import Role
 from tests.factories import Factory
 
 
-async def test_edits_keep_full_revision_history(
-    client: httpx.AsyncClient, factory: Factory
-) -> None:
+async def _one_lesson(factory: Factory) -> tuple[Any, dict[str, str], Any, Any, str]:
+    """An editor, their sign-in, their course, its lesson and the lesson's URL."""
     editor = await factory.user(Role.EDITOR)
     headers = await factory.headers(editor)
     course = await factory.course(editor)
     _, lesson = await factory.lesson(course, editor)
-    url = f"/api/v1/courses/{course.id}/lessons/{lesson.id}"
+    return editor, headers, course, lesson, f"/api/v1/courses/{course.id}/lessons/{lesson.id}"
+
+
+async def test_edits_keep_full_revision_history(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    editor, headers, _course, _lesson, url = await _one_lesson(factory)
     first = await client.patch(url, json={"content": "<p>v2</p>", "version": 1}, headers=headers)
     assert first.status_code == 200
     assert first.json()["version"] == 2
@@ -33,11 +40,7 @@ async def test_edits_keep_full_revision_history(
 
 
 async def test_lesson_soft_delete_and_restore(client: httpx.AsyncClient, factory: Factory) -> None:
-    editor = await factory.user(Role.EDITOR)
-    headers = await factory.headers(editor)
-    course = await factory.course(editor)
-    _, lesson = await factory.lesson(course, editor)
-    url = f"/api/v1/courses/{course.id}/lessons/{lesson.id}"
+    _editor, headers, course, _lesson, url = await _one_lesson(factory)
     outline = f"/api/v1/courses/{course.id}/outline"
     assert (await client.delete(url, headers=headers)).status_code == 204
     assert (await client.get(url, headers=headers)).status_code == 404
@@ -80,4 +83,20 @@ async def test_modules_and_lessons_are_ordered(client: httpx.AsyncClient, factor
         (1, "L1"),
         (2, "L2"),
         (3, "L3"),
+    ]
+
+
+async def test_a_saved_lesson_is_announced_to_open_views(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    """One `lesson.saved` event per successful save (none for a refused one), in the log."""
+    editor, headers, course, lesson, url = await _one_lesson(factory)
+    await client.patch(url, json={"title": "Renamed", "version": 1}, headers=headers)
+    refused = await client.patch(url, json={"title": "Stale", "version": 1}, headers=headers)
+    assert refused.status_code == 409
+
+    log = await client.get(f"/api/v1/courses/{course.id}/events", headers=headers)
+    saved = [e["payload"] for e in log.json()["items"] if e["type"] == "lesson.saved"]
+    assert saved == [
+        {"lesson_id": str(lesson.id), "version": 2, "title": "Renamed", "by": str(editor.id)}
     ]

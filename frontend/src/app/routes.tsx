@@ -11,6 +11,7 @@ const CoursesDashboard = lazy(() => import("../features/courses/components/Cours
 const NewCoursePage = lazy(() => import("../features/brief/components/NewCoursePage"));
 const CoursePage = lazy(() => import("../features/course/components/CoursePage"));
 const OutlineReviewPage = lazy(() => import("../features/outline/components/OutlineReviewPage"));
+const LessonEditorPage = lazy(() => import("../features/lessons/components/LessonEditorPage"));
 const RunPage = lazy(() => import("../features/run/components/RunPage"));
 const ExportsPage = lazy(() => import("../features/exports/components/ExportsPage"));
 const AlignmentPage = lazy(() => import("../features/alignment/components/AlignmentPage"));
@@ -41,6 +42,7 @@ export const routes: RouteObject[] = [
       { path: "courses/:courseId", element: <CoursePage /> },
       { path: "courses/:courseId/run", element: <RunPage /> },
       { path: "courses/:courseId/outline", element: <OutlineReviewPage /> },
+      { path: "courses/:courseId/lessons/:lessonId", element: <LessonEditorPage /> },
       { path: "courses/:courseId/exports", element: <ExportsPage /> },
       { path: "courses/:courseId/alignment", element: <AlignmentPage /> },
       { path: "courses/:courseId/members", element: <MembersPage /> },

@@ -55,3 +55,6 @@ const RUN_STARTERS: ReadonlySet<Role> = new Set<Role>(["admin", "editor"]);
 export function canStartRuns(globalRole: Role | null | undefined, courseRole: Role | null | undefined): boolean {
   return (globalRole != null && RUN_STARTERS.has(globalRole)) || (courseRole != null && RUN_STARTERS.has(courseRole));
 }
+
+/** `lesson:edit`: the same roles as run:start (editors and admins, globally or on the course). */
+export const canEditLessons = canStartRuns;

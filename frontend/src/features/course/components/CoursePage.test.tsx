@@ -43,6 +43,7 @@ function backend(options: Backend = {}) {
     const path = url.pathname;
     if (path === COURSE) return options.course !== undefined ? options.course() : json(course());
     if (path === RUNS) return json(options.runs ?? []);
+    if (path === `${COURSE}/outline`) return json([]);
     const one = /^\/api\/v1\/courses\/[^/]+\/runs\/([^/]+)$/.exec(path);
     if (one !== null && options.state !== undefined) return json(options.state(states++, one[1]!));
     return apiError(404, "not_found", "Not found.");
@@ -189,6 +190,7 @@ describe("course page", () => {
     const api = signedInApi("editor", (_request, url) => {
       if (url.pathname === COURSE) return json(course());
       if (url.pathname === RUNS) return ++attempts === 1 ? apiError(500, "internal", "Boom.") : json([waiting]);
+      if (url.pathname === `${COURSE}/outline`) return json([]);
       return json(state(waiting));
     });
     renderApp(api.session, PAGE);

@@ -3,6 +3,7 @@ import { Link, useParams } from "react-router-dom";
 import { ApiError, errorMessage } from "../../../api/errors";
 import { STATUS_LABELS, STATUS_STYLES } from "../../courses/status";
 import { useCourse } from "../../courses/api/courses";
+import { CourseLessons } from "../../lessons/components/CourseLessons";
 import { useCourseLive } from "../useCourseLive";
 import { LatestRun } from "./LatestRun";
 
@@ -94,6 +95,7 @@ function CourseScreen({ courseId }: { courseId: string }) {
       </div>
 
       <LatestRun courseId={courseId} />
+      <CourseLessons courseId={courseId} />
     </section>
   );
 }
