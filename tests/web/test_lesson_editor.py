@@ -1,6 +1,7 @@
-"""The lesson editor in Chromium against the real API: an Editor types and adds an image,
-autosave keeps each version, a Reviewer with the lesson open sees the new text live, and
-a Viewer can read but not edit."""
+"""The lesson editor in Chromium against the real API and a worker: an Editor types and
+adds an image, autosave keeps each version, a Reviewer with the lesson open sees the new
+text live, the AI chat's proposed edit is accepted from its diff, and a Viewer can read
+but not edit."""
 
 from __future__ import annotations
 
@@ -21,8 +22,13 @@ async def open_lesson(page: Page, site: str, email: str, url: str) -> None:
     await expect(page.get_by_role("textbox", name="Lesson text")).to_be_visible()
 
 
-async def test_edit_autosave_image_and_live_readers(
-    browser: Browser, page: Page, site: str, client: httpx.AsyncClient, factory: Factory
+async def test_edit_autosave_image_chat_and_live_readers(
+    browser: Browser,
+    page: Page,
+    site: str,
+    worker: None,
+    client: httpx.AsyncClient,
+    factory: Factory,
 ) -> None:
     editor, reviewer, viewer = (
         await factory.user(Role.EDITOR),
@@ -77,6 +83,20 @@ async def test_edit_autosave_image_and_live_readers(
     )
     assert "**Always.**" in saved.json()["content"]
     assert "![bowline](assets/bowline.png)" in saved.json()["content"]
+
+    # The AI chat beside the editor: the reply streams in, then its proposed edit is
+    # accepted from its diff (the offline writer marks the text it edited).
+    await page.get_by_label("Message").fill("Please shorten this lesson")
+    await page.get_by_role("button", name="Send").click()
+    conversation = page.get_by_role("log", name="Conversation")
+    asked = "You asked: “Please shorten this lesson”"
+    await expect(conversation).to_contain_text(asked, timeout=15_000)
+    proposal = page.get_by_label("Proposed edit of the lesson")
+    await expect(proposal).to_contain_text("added: > Offline draft: edited without an AI provider")
+    await page.get_by_role("button", name="Accept the edit").click()
+    await expect(text).to_contain_text("edited without an AI provider")
+    await expect(page.get_by_text("All changes saved (version 4)")).to_be_visible()
+    await expect(proposal).to_have_count(0)
 
     await page.get_by_role("button", name="Show versions").click()
     await page.get_by_role("button", name="Version 1, edited by a person").click()

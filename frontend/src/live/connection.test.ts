@@ -173,3 +173,54 @@ describe("LiveConnection", () => {
     expect(live.status).toBe("live");
   });
 });
+
+describe("LiveConnection requests", () => {
+  function connection(sockets: FakeSocket[]) {
+    return new LiveConnection({
+      url: "ws://test/api/v1/ws",
+      session: { accessToken: async () => "token", renew: async () => true },
+      openSocket: () => {
+        const socket = new FakeSocket();
+        sockets.push(socket);
+        return socket;
+      },
+      backoffMs: () => 1000,
+    });
+  }
+
+  async function liveSocket(sockets: FakeSocket[]) {
+    await vi.waitFor(() => expect(sockets.length).toBe(1));
+    const socket = sockets[0]!;
+    socket.open();
+    socket.frame({ type: "authenticated", user_id: "u", expires_at: "2026-11-30T13:00:00Z" });
+    return socket;
+  }
+
+  it("pairs an answer or a refusal with what was sent, by id", async () => {
+    const sockets: FakeSocket[] = [];
+    const live = connection(sockets);
+    live.follow("c1", () => undefined);
+    const socket = await liveSocket(sockets);
+    const sent = live.request({ type: "chat.send", course_id: "c1", text: "Hi" });
+    const refused = live.request({ type: "chat.send", course_id: "c1", text: "" });
+    const [first, second] = socket.sent.slice(-2) as { id: string }[];
+    socket.frame({ type: "error", id: second!.id, error: "validation_error", detail: "text: too short" });
+    socket.frame({ type: "chat.accepted", id: first!.id, course_id: "c1", message_id: "m1", seq: 3 });
+    await expect(sent).resolves.toMatchObject({ type: "chat.accepted", message_id: "m1" });
+    await expect(refused).rejects.toMatchObject({ code: "validation_error", message: "text: too short" });
+  });
+
+  it("refuses at once when not live, and fails what waits when the socket drops", async () => {
+    const sockets: FakeSocket[] = [];
+    const live = connection(sockets);
+    await expect(live.request({ type: "chat.send", course_id: "c1", text: "Hi" })).rejects.toMatchObject({
+      code: "not_connected",
+    });
+    live.follow("c1", () => undefined);
+    const socket = await liveSocket(sockets);
+    const waiting = live.request({ type: "chat.send", course_id: "c1", text: "Hi" });
+    socket.drop(1006);
+    await expect(waiting).rejects.toMatchObject({ code: "connection_lost" });
+    live.close();
+  });
+});

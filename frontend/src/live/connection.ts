@@ -30,6 +30,25 @@ export interface LiveOptions {
   backoffMs?: (attempt: number) => number;
 }
 
+/** A client frame the server answers, without the id that pairs it with the answer. */
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+export type Request = WithoutId<Extract<ClientFrame, { id: string }>>;
+
+/** A refusal of something sent over the socket, with the server's words for people. */
+export class LiveError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  resolve: (frame: ServerFrame) => void;
+  reject: (error: LiveError) => void;
+}
+
 interface Course {
   events: Set<EventListener>;
   resyncs: Set<ResyncListener>;
@@ -56,6 +75,8 @@ export class LiveConnection {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private currentStatus: LiveStatus = "idle";
   private readonly openSocket: (url: string) => SocketLike;
+  private readonly pending = new Map<string, Pending>();
+  private nextId = 1;
   private readonly backoffMs: (attempt: number) => number;
 
   constructor(private readonly options: LiveOptions) {
@@ -95,13 +116,38 @@ export class LiveConnection {
     };
   }
 
+  /**
+   * Send a frame that the server answers (chat.send -> chat.accepted), and wait for the
+   * answer carrying its id. Refused at once when the socket is not live: a message sent
+   * into a reconnect would be lost or sent twice.
+   */
+  request(frame: Request): Promise<ServerFrame> {
+    const socket = this.socket;
+    if (socket === null || this.currentStatus !== "live") {
+      return Promise.reject(new LiveError("not_connected", "Live connection is down; try again in a moment."));
+    }
+    const id = `r${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.sendOn(socket, { ...frame, id } as unknown as ClientFrame);
+    });
+  }
+
   /** Sign-out: close and forget every course. */
   close(): void {
     this.courses.clear();
     this.shutDown();
   }
 
+  private failPending(): void {
+    for (const waiting of this.pending.values()) {
+      waiting.reject(new LiveError("connection_lost", "The connection dropped before the server answered."));
+    }
+    this.pending.clear();
+  }
+
   private shutDown(): void {
+    this.failPending();
     this.clearRetry();
     const socket = this.socket;
     this.socket = null;
@@ -139,6 +185,13 @@ export class LiveConnection {
   }
 
   private handle(socket: SocketLike, frame: ServerFrame): void {
+    const answered = "id" in frame && typeof frame.id === "string" ? this.pending.get(frame.id) : undefined;
+    if (answered !== undefined && "id" in frame && frame.id !== undefined) {
+      this.pending.delete(frame.id);
+      if (frame.type === "error") answered.reject(new LiveError(frame.error, frame.detail));
+      else answered.resolve(frame);
+      return;
+    }
     switch (frame.type) {
       case "authenticated":
         if (this.currentStatus !== "live") this.subscribeAll(socket);
@@ -201,6 +254,7 @@ export class LiveConnection {
     if (socket !== this.socket) return;
     detach(socket);
     this.socket = null;
+    this.failPending();
     if (this.courses.size === 0) return this.shutDown();
     if (code === CloseCode.policyViolation || code === CloseCode.tokenExpired) {
       void this.renewThenRetry();

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 
 import type { ApiSession } from "../api/client";
 import { useApi } from "../api/context";
@@ -81,4 +81,10 @@ export function useLiveStatus(): LiveStatus {
     (changed) => live.onStatus(changed),
     () => live.status,
   );
+}
+
+/** Sends a frame the server answers (chat.send); rejects with a LiveError it explains. */
+export function useLiveRequest(): LiveConnection["request"] {
+  const live = useLive();
+  return useCallback((frame) => live.request(frame), [live]);
 }

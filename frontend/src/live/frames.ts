@@ -16,13 +16,15 @@ export type ServerFrame =
   | { type: "unsubscribed"; course_id: string; reason?: string }
   | { type: "event"; event: CourseEvent }
   | { type: "lagged"; resume: { course_id: string; after_seq: number }[] }
-  | { type: "error"; error: string; detail: string; course_id?: string }
+  | { type: "error"; error: string; detail: string; course_id?: string; id?: string }
+  | { type: "chat.accepted"; id?: string; course_id: string; message_id: string; seq: number }
   | { type: "pong" };
 
 export type ClientFrame =
   | { type: "auth"; token: string }
   | { type: "subscribe"; course_id: string; after_seq?: number }
-  | { type: "unsubscribe"; course_id: string };
+  | { type: "unsubscribe"; course_id: string }
+  | { type: "chat.send"; id: string; course_id: string; lesson_id?: string; text: string };
 
 /** Close codes that decide what the client does next (docs/realtime.md, "Close codes"). */
 export const CloseCode = {

@@ -58,3 +58,10 @@ export function canStartRuns(globalRole: Role | null | undefined, courseRole: Ro
 
 /** `lesson:edit`: the same roles as run:start (editors and admins, globally or on the course). */
 export const canEditLessons = canStartRuns;
+
+/** `chat:send`: editors, reviewers and admins, globally or on the course. */
+const CHATTERS: ReadonlySet<Role> = new Set<Role>(["admin", "editor", "reviewer"]);
+
+export function canChat(globalRole: Role | null | undefined, courseRole: Role | null | undefined): boolean {
+  return (globalRole != null && CHATTERS.has(globalRole)) || (courseRole != null && CHATTERS.has(courseRole));
+}

@@ -22,7 +22,9 @@ export function useLiveRun(courseId: string, runId: string | null): LiveRun {
     },
     [runId],
   );
-  useEffect(() => dispatch({ type: "reset" }), [runId]); // a new run streams afresh
+  useEffect(() => {
+    dispatch({ type: "reset" }); // a new run streams afresh
+  }, [runId]);
   useCourseLive(courseId, onEvent);
   return state;
 }

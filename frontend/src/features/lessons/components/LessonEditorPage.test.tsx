@@ -47,6 +47,8 @@ function revision(version: number, content: string): Revision {
 
 interface Server {
   current: Lesson;
+  /** Edits the AI proposed, as GET /suggestions lists them. */
+  proposed: Record<string, unknown>[];
   /** Answer the next PATCH with 409, as if someone saved `theirs` first. */
   conflictWith: Lesson | null;
   patches: Record<string, unknown>[];
@@ -57,6 +59,17 @@ function backend(role: Role, server: Server) {
     const path = url.pathname;
     if (path === COURSE) return json(courseRead({ id: COURSE_ID, title: "Sailing" }));
     if (path === `${COURSE}/members`) return json([]);
+    if (path === `${COURSE}/chat/messages`) return json({ items: [], page: 1, page_size: 50, total: 0 });
+    if (path === `${COURSE}/suggestions`) {
+      return json({ items: server.proposed, page: 1, page_size: 50, total: server.proposed.length });
+    }
+    const accepting = /\/suggestions\/([^/]+)\/accept$/.exec(path);
+    if (accepting !== null && request.method === "POST") {
+      const suggestion = server.proposed.find((p) => p.id === accepting[1])!;
+      server.proposed = [];
+      server.current = lesson({ ...server.current, content: String(suggestion.content), version: server.current.version + 1 });
+      return json({ suggestion: { ...suggestion, status: "accepted" }, lesson: server.current });
+    }
     if (path === `${LESSON}/revisions`) return json([revision(1, "Loop it."), revision(2, "## The knot\n\nMake a loop.")]);
     if (path === LESSON && request.method === "PATCH") {
       const body = (await request.json()) as Record<string, unknown>;
@@ -76,7 +89,7 @@ function backend(role: Role, server: Server) {
 }
 
 async function open(role: Role = "editor") {
-  const server: Server = { current: lesson(), conflictWith: null, patches: [] };
+  const server: Server = { current: lesson(), proposed: [], conflictWith: null, patches: [] };
   const api = backend(role, server);
   const { live } = renderApp(api.session, `/courses/${COURSE_ID}/lessons/${LESSON_ID}`);
   await screen.findByRole("heading", { level: 1, name: "Bowline" });
@@ -169,5 +182,56 @@ describe("LessonEditorPage", () => {
     await waitFor(() => expect(screen.getByLabelText("Title")).toHaveValue("Bowline, revised"));
     expect(screen.getByRole("textbox", { name: "Lesson text" })).toHaveTextContent("Make a loop, then a tail.");
     expect(screen.getByText("Someone else saved this lesson; you now see version 4.")).toBeInTheDocument();
+  });
+
+  it("chats beside the editor: the reply streams in, and a proposed edit is accepted from its diff", async () => {
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const { server, live } = await open("editor");
+    const socket = await live.server();
+    await waitFor(() => expect(socket.sent).toContainEqual({ type: "subscribe", course_id: COURSE_ID }));
+    socket.frame({ type: "subscribed", course_id: COURSE_ID, after_seq: 1, head: 1 });
+
+    await user.type(screen.getByLabelText("Message"), "Shorten the lesson");
+    await user.click(screen.getByRole("button", { name: "Send" }));
+    const sent = socket.sent.at(-1) as Record<string, string>;
+    expect(sent).toMatchObject({ type: "chat.send", course_id: COURSE_ID, lesson_id: LESSON_ID, text: "Shorten the lesson" });
+    socket.frame({ type: "chat.accepted", id: sent.id, course_id: COURSE_ID, message_id: "q1", seq: 2 });
+    await waitFor(() => expect(screen.getByLabelText("Message")).toHaveValue(""));
+
+    const ask = { message_id: "q1", lesson_id: LESSON_ID, user_id: uuid(1), role: "user", content: "Shorten the lesson" };
+    await act(async () => {
+      await live.emit(COURSE_ID, 2, "chat.message", ask);
+      await live.emit(COURSE_ID, 3, "chat.tokens", { message_id: "a1", reply_to: "q1", part: 0, text: "Here is a " });
+    });
+    const log = screen.getByRole("log", { name: "Conversation" });
+    expect(log).toHaveTextContent("Answer, being written: Here is a");
+
+    server.proposed = [
+      {
+        id: uuid(900),
+        course_id: COURSE_ID,
+        lesson_id: LESSON_ID,
+        message_id: "a1",
+        base_version: 3,
+        content: "## The knot\n\nLoop.",
+        diff: "",
+        status: "proposed",
+        decided_by: null,
+        decided_at: null,
+        created_at: "2026-11-30T12:00:00Z",
+      },
+    ];
+    await act(async () => {
+      await live.emit(COURSE_ID, 4, "chat.message", { ...ask, message_id: "a1", role: "assistant", content: "Here is a shorter one." });
+      await live.emit(COURSE_ID, 5, "suggestion.created", { suggestion_id: uuid(900), lesson_id: LESSON_ID });
+    });
+    expect(log).toHaveTextContent("Answer: Here is a shorter one.");
+    const diff = await screen.findByLabelText("Proposed edit of the lesson");
+    expect(diff).toHaveTextContent("removed: Make a loop.");
+    expect(diff).toHaveTextContent("added: Loop.");
+    await user.click(screen.getByRole("button", { name: "Accept the edit" }));
+    await waitFor(() => expect(screen.getByRole("textbox", { name: "Lesson text" })).toHaveTextContent("Loop."));
+    expect(screen.getByRole("textbox", { name: "Lesson text" })).not.toHaveTextContent("Make a loop.");
+    expect(screen.getByText("All changes saved (version 4)")).toBeInTheDocument();
   });
 });

@@ -1,22 +1,23 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { useCallback } from "react";
 import { Link, useParams } from "react-router-dom";
 
-import { useApi } from "../../../api/context";
 import { ApiError, errorMessage } from "../../../api/errors";
-import { useToast } from "../../../components/Toasts";
 import { LiveIndicator } from "../../../live/LiveIndicator";
 import { useMyCourseRole } from "../../admin/api/members";
 import { useCurrentUser } from "../../auth/api/auth";
-import { canEditLessons } from "../../auth/permissions";
+import { canChat, canEditLessons } from "../../auth/permissions";
+import { ChatPanel } from "../../chat/components/ChatPanel";
+import { useConversation } from "../../chat/useConversation";
 import { useCourseLive } from "../../course/useCourseLive";
 import { useCourse } from "../../courses/api/courses";
-import { fetchLesson, lessonKeys, useLesson, type Lesson } from "../api/lessons";
+import { lessonKeys, useLesson, type Lesson } from "../api/lessons";
 import { useAutosave, type SaveStatus } from "../useAutosave";
+import { useSavedElsewhere } from "../useSavedElsewhere";
 import { useImageResolver } from "../useImageResolver";
 import { ConflictView } from "./ConflictView";
 import { ObjectivesField } from "./ObjectivesField";
-import { RevisionHistory } from "./RevisionHistory";
+import { HistorySection } from "./HistorySection";
 import { RichTextEditor } from "./RichTextEditor";
 
 /** Route: /courses/:courseId/lessons/:lessonId */
@@ -48,28 +49,10 @@ function LessonScreen({ courseId, lessonId }: { courseId: string; lessonId: stri
             : `Could not load the lesson: ${errorMessage(lesson.error)}`}
         </p>
       ) : (
-        <Editing courseId={courseId} initial={lesson.data} mayEdit={mayEdit} />
+        <Editing courseId={courseId} initial={lesson.data} mayEdit={mayEdit} mayChat={canChat(user?.role, courseRole)} />
       )}
     </section>
   );
-}
-
-/** Someone else saved this lesson: show their version at once when nothing here is unsaved. */
-function useSavedElsewhere(courseId: string, lessonId: string, adopt: (lesson: Lesson) => "adopted" | "kept" | "old") {
-  const { client } = useApi();
-  const user = useCurrentUser();
-  const notify = useToast();
-  useCourseLive(courseId, (event) => {
-    const p = event.payload;
-    if (event.type !== "lesson.saved" || p.lesson_id !== lessonId || p.by === user?.id) return;
-    void fetchLesson(client, courseId, lessonId)
-      .then((fresh) => {
-        const outcome = adopt(fresh);
-        if (outcome === "adopted") notify(`Someone else saved this lesson; you now see version ${fresh.version}.`);
-        if (outcome === "kept") notify("Someone else saved this lesson; saving yours will ask which to keep.", "warning");
-      })
-      .catch(() => undefined); // the next save still detects the conflict
-  });
 }
 
 const STATUS_TEXT: Record<SaveStatus, string> = {
@@ -80,7 +63,17 @@ const STATUS_TEXT: Record<SaveStatus, string> = {
   failed: "Not saved",
 };
 
-function Editing({ courseId, initial, mayEdit }: { courseId: string; initial: Lesson; mayEdit: boolean }) {
+function Editing({
+  courseId,
+  initial,
+  mayEdit,
+  mayChat,
+}: {
+  courseId: string;
+  initial: Lesson;
+  mayEdit: boolean;
+  mayChat: boolean;
+}) {
   const queryClient = useQueryClient();
   const onSaved = useCallback(
     (saved: Lesson) => {
@@ -91,78 +84,76 @@ function Editing({ courseId, initial, mayEdit }: { courseId: string; initial: Le
     [courseId, queryClient],
   );
   const save = useAutosave(courseId, initial, onSaved);
-  useSavedElsewhere(courseId, initial.id, save.adopt);
+  const savedElsewhere = useSavedElsewhere(courseId, initial.id, save.adopt);
+  const conversation = useConversation(courseId, initial.id);
+  useCourseLive(courseId, (event) => {
+    savedElsewhere(event);
+    conversation.onEvent(event);
+  });
   const resolveImage = useImageResolver(courseId);
-  const [showHistory, setShowHistory] = useState(false);
   const editable = mayEdit && save.status !== "conflict";
   return (
-    <div className="space-y-4">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h1 id="lesson-heading" className="text-2xl font-semibold">
-          {save.draft.title.trim() || "Untitled lesson"}
-        </h1>
-        <div className="flex items-center gap-3">
-          {mayEdit ? (
-            <p role="status" className="text-sm text-slate-700">
-              {STATUS_TEXT[save.status]}
-              {save.status === "saved" && ` (version ${save.base.version})`}
-            </p>
-          ) : (
-            <p className="text-sm text-slate-700">Read only: your role on this course cannot edit lessons.</p>
-          )}
-          <LiveIndicator />
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="space-y-4">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h1 id="lesson-heading" className="text-2xl font-semibold">
+            {save.draft.title.trim() || "Untitled lesson"}
+          </h1>
+          <div className="flex items-center gap-3">
+            {mayEdit ? (
+              <p role="status" className="text-sm text-slate-700">
+                {STATUS_TEXT[save.status]}
+                {save.status === "saved" && ` (version ${save.base.version})`}
+              </p>
+            ) : (
+              <p className="text-sm text-slate-700">Read only: your role on this course cannot edit lessons.</p>
+            )}
+            <LiveIndicator />
+          </div>
         </div>
-      </div>
-      {save.status === "failed" && (
-        <div role="alert" className="rounded-md bg-red-50 p-3 text-red-800">
-          Could not save: {save.error}{" "}
-          <button type="button" className="underline" onClick={() => void save.saveNow()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {save.status === "conflict" && (
-        <ConflictView theirs={save.conflict} mine={save.draft} onKeepMine={save.keepMine} onTakeTheirs={save.takeTheirs} />
-      )}
-      <label className="block text-sm font-medium text-slate-700">
-        Title
-        <input
-          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-base disabled:bg-slate-50"
-          value={save.draft.title}
-          maxLength={200}
-          disabled={!editable}
-          onChange={(e) => save.edit({ title: e.target.value })}
-        />
-      </label>
-      <ObjectivesField objectives={save.draft.objectives} disabled={!editable} onChange={(objectives) => save.edit({ objectives })} />
-      <RichTextEditor
-        courseId={courseId}
-        markdown={save.draft.content}
-        replaced={save.replaced}
-        editable={editable}
-        resolveImage={resolveImage}
-        onChange={(content) => save.edit({ content })}
-        label="Lesson text"
-      />
-      <section aria-labelledby="history-heading" className="space-y-2 rounded-lg bg-white p-4 shadow">
-        <div className="flex items-center justify-between">
-          <h2 id="history-heading" className="text-lg font-semibold">
-            History
-          </h2>
-          <button type="button" className="text-sm text-indigo-700 underline" aria-expanded={showHistory} onClick={() => setShowHistory(!showHistory)}>
-            {showHistory ? "Hide versions" : "Show versions"}
-          </button>
-        </div>
-        {showHistory && (
-          <RevisionHistory
-            courseId={courseId}
-            lessonId={initial.id}
-            current={save.draft}
-            canRestore={editable}
-            onRestore={save.restore}
-          />
+        {save.status === "failed" && (
+          <div role="alert" className="rounded-md bg-red-50 p-3 text-red-800">
+            Could not save: {save.error}{" "}
+            <button type="button" className="underline" onClick={() => void save.saveNow()}>
+              Try again
+            </button>
+          </div>
         )}
-      </section>
+        {save.status === "conflict" && (
+          <ConflictView theirs={save.conflict} mine={save.draft} onKeepMine={save.keepMine} onTakeTheirs={save.takeTheirs} />
+        )}
+        <label className="block text-sm font-medium text-slate-700">
+          Title
+          <input
+            className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-base disabled:bg-slate-50"
+            value={save.draft.title}
+            maxLength={200}
+            disabled={!editable}
+            onChange={(e) => save.edit({ title: e.target.value })}
+          />
+        </label>
+        <ObjectivesField objectives={save.draft.objectives} disabled={!editable} onChange={(objectives) => save.edit({ objectives })} />
+        <RichTextEditor
+          courseId={courseId}
+          markdown={save.draft.content}
+          replaced={save.replaced}
+          editable={editable}
+          resolveImage={resolveImage}
+          onChange={(content) => save.edit({ content })}
+          label="Lesson text"
+        />
+        <HistorySection courseId={courseId} lessonId={initial.id} current={save.draft} canRestore={editable} onRestore={save.restore} />
+      </div>
+      <ChatPanel
+        courseId={courseId}
+        lesson={save.base}
+        messages={conversation.messages}
+        writing={conversation.writing}
+        historyError={conversation.history.error}
+        mayChat={mayChat}
+        mayEdit={mayEdit}
+        onAccepted={(accepted) => save.adopt(accepted)}
+      />
     </div>
   );
 }

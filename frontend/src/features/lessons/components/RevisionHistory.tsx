@@ -15,20 +15,16 @@ const SOURCES: Record<string, string> = {
 const button =
   "rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
 
-/** Every saved version, newest first; one chosen shows its diff with the text now. */
-export function RevisionHistory({
-  courseId,
-  lessonId,
-  current,
-  canRestore,
-  onRestore,
-}: {
+export interface HistoryProps {
   courseId: string;
   lessonId: string;
   current: Draft;
   canRestore: boolean;
   onRestore: (revision: Revision) => void;
-}) {
+}
+
+/** Every saved version, newest first; one chosen shows its diff with the text now. */
+export function RevisionHistory({ courseId, lessonId, current, canRestore, onRestore }: HistoryProps) {
   const revisions = useRevisions(courseId, lessonId);
   const [chosen, setChosen] = useState<number | null>(null);
   if (revisions.isPending) return <p className="text-slate-600">Loading the history…</p>;
