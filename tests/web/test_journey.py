@@ -1,8 +1,9 @@
 """An author's path through the web app against the real API, a worker (offline writer),
 PostgreSQL and Redis: brief and cost estimate, the run to the outline gate watched live, the
 outline edited (a lesson retitled and dragged first) and approved, the lessons streamed into
-the live run view as they are written, a Reviewer in a second browser approving a lesson
-from the queue while the author's view updates without a reload, and a SCORM 2004 export."""
+the live run view as they are written, a Reviewer in a second browser approving one lesson
+and rejecting the other from the queue while the author's view updates without a reload
+(only the rejected lesson is written again), and a SCORM 2004 export."""
 
 from __future__ import annotations
 
@@ -111,10 +112,35 @@ async def test_brief_estimate_run_review_and_export(
         await assert_accessible(queue)
         await approve.click()
         await expect(approve).to_have_count(0)
+
+        # ... and rejects the other with feedback, in place in the queue.
+        other = f"lesson 'Lesson 1.1: Tie a bowline without looking' of '{TITLE}'"
+        await queue.get_by_role("button", name=f"Reject {other}", exact=True).click()
+        await queue.get_by_label(f"Feedback for {other} (required)").fill("Add a safety check.")
+        await (
+            queue.get_by_role("form", name=f"Reject {other}")
+            .get_by_role("button", name="Send")
+            .click()
+        )
+        await expect(queue.get_by_role("button", name=f"Approve {other}")).to_have_count(0)
     finally:
         await reviewer_context.close()
     await expect(page.get_by_text("A reviewer approved the lesson (m1-l2).")).to_be_visible()
     await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Approved")
+
+    # Only the rejected lesson is written again (round 2, with the feedback in its prompt);
+    # the approved one stays as it was.
+    rejected = lesson_list.get_by_role("listitem").nth(1)
+    await expect(
+        rejected.get_by_role("button", name="Text so far (round 2)").or_(
+            rejected.get_by_role("button", name="Text as written (round 2)")
+        )
+    ).to_be_visible(timeout=15_000)
+    await expect(rejected).to_contain_text("Waiting for review")
+    await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Approved")
+    state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=1))
+    assert [g["lesson_key"] for g in state["gates"] if g["status"] == "pending"] == ["m1-l1"]
+    assert state["lessons"]["m1-l2"]["status"] == "approved"
     unfold = page.get_by_role("button", name="Text as written").first
     await unfold.click()
     await expect(unfold).to_have_attribute("aria-expanded", "true")
