@@ -147,6 +147,9 @@ class Subscription:
         if self.live:
             self.resync()  # a gap: the missing seqs are committed, so the log has them
 
+    def notice(self, frame: str) -> None:
+        self.connection.send(frame)
+
     def resync(self) -> None:
         if self._task is not None and not self._task.done():
             return

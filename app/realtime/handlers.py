@@ -17,7 +17,7 @@ from app.chat.dependencies import job_queue
 from app.core.errors import BadRequest, CourzlyError
 from app.core.permissions import Permission
 from app.courses import service as courses
-from app.realtime import protocol
+from app.realtime import presence, protocol
 from app.realtime import service as realtime
 from app.realtime.auth import authenticate
 from app.realtime.connection import Subscription
@@ -52,6 +52,8 @@ async def dispatch(socket: SocketSession, message: protocol.ClientMessage) -> No
             await _unsubscribe(socket, message)
         elif isinstance(message, protocol.Auth):
             await _reauthenticate(socket, message)
+        elif isinstance(message, protocol.Presence):
+            await _presence(socket, message)
         else:
             await _chat_send(socket, message)
     except CourzlyError as exc:
@@ -72,7 +74,41 @@ async def _drop(socket: SocketSession, course_id: uuid.UUID) -> bool:
         return False
     subscription.cancel()
     await socket.resources.hub.unlisten(course_id, subscription)
+    await _leave(socket, course_id)
     return True
+
+
+async def _presence(socket: SocketSession, message: protocol.Presence) -> None:
+    """Announce who is here (the course must be followed on this socket: its readers only
+    ever learn who else reads it); every follower, this one included, gets the new list."""
+    if message.course_id not in socket.connection.subscriptions:
+        raise NotSubscribed("Subscribe to the course before announcing presence on it.")
+    user = socket.auth.user
+    entry = {
+        "user_id": str(user.id),
+        "display_name": user.display_name,
+        "state": message.state,
+        "lesson_id": str(message.lesson_id) if message.lesson_id else None,
+    }
+    resources = socket.resources
+    await presence.update(resources.redis, resources.keys, message.course_id, socket.id, entry)
+    socket.present.add(message.course_id)
+
+
+async def _leave(socket: SocketSession, course_id: uuid.UUID) -> None:
+    if course_id not in socket.present:
+        return
+    socket.present.discard(course_id)
+    resources = socket.resources
+    try:
+        await presence.remove(resources.redis, resources.keys, course_id, socket.id)
+    except RedisError as exc:  # the entry expires by itself
+        log.warning("could not clear presence", extra={"reason": repr(exc)})
+
+
+async def leave_all(socket: SocketSession) -> None:
+    for course_id in list(socket.present):
+        await _leave(socket, course_id)
 
 
 async def _subscribe(socket: SocketSession, message: protocol.Subscribe) -> None:

@@ -23,6 +23,7 @@ from redis.asyncio.client import PubSub
 from app.core.redis import Keys
 from app.realtime import metrics, protocol
 from app.realtime.events import channel
+from app.realtime.presence import PRESENCE
 
 log = logging.getLogger("courzly.realtime")
 CONFIRM_TIMEOUT_SECONDS = 5.0
@@ -34,6 +35,8 @@ class Listener(Protocol):
     def offer(self, seq: int, frame: str) -> None: ...
 
     def resync(self) -> None: ...
+
+    def notice(self, frame: str) -> None: ...  # not an event: no seq, nothing to replay
 
 
 class HubClosed(Exception):
@@ -188,7 +191,13 @@ class EventHub:
             data = message.get("data")
             if found is None or not isinstance(data, str):
                 return
-            seq = int(orjson.loads(data)["seq"])
+            decoded = orjson.loads(data)
+            if PRESENCE in decoded:
+                notice = protocol.frame(PRESENCE, **decoded[PRESENCE])
+                for listener in list(found.listeners):
+                    listener.notice(notice)
+                return
+            seq = int(decoded["seq"])
             text = protocol.event_frame(data)
             metrics.EVENTS_RECEIVED.inc()
             for listener in list(found.listeners):

@@ -80,11 +80,20 @@ class ChatSend(_ClientMessage):
     text: ChatText
 
 
+class Presence(_ClientMessage):
+    """Being on a course's pages: refreshed by the client, gone when it leaves or stops."""
+
+    type: Literal["presence"]
+    course_id: uuid.UUID
+    state: Literal["viewing", "editing"]
+    lesson_id: uuid.UUID | None = None
+
+
 ClientMessage = Annotated[
-    Auth | Subscribe | Unsubscribe | Ping | ChatSend, Field(discriminator="type")
+    Auth | Subscribe | Unsubscribe | Ping | ChatSend | Presence, Field(discriminator="type")
 ]
 _CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
-KNOWN_TYPES = ("auth", "subscribe", "unsubscribe", "ping", "chat.send")
+KNOWN_TYPES = ("auth", "subscribe", "unsubscribe", "ping", "chat.send", "presence")
 
 
 class BadMessage(Exception):

@@ -66,6 +66,8 @@ class SocketSession:
         self.resources = resources
         self.auth = auth
         self.connection = Connection(websocket, resources.limits)
+        self.id = uuid.uuid4().hex  # its presence entries' name
+        self.present: set[uuid.UUID] = set()  # courses where it announced presence
 
     async def fetch(
         self, course_id: uuid.UUID, after_seq: int, limit: int
@@ -97,6 +99,7 @@ class SocketSession:
             subscription.cancel()
             await self.resources.hub.unlisten(course_id, subscription)
         subscriptions.clear()
+        await handlers.leave_all(self)
         if self.websocket.client_state is not WebSocketState.CONNECTED:
             return
         code = request.code if request else protocol.CloseCode.INTERNAL_ERROR

@@ -54,6 +54,9 @@ async def test_edit_autosave_image_chat_and_live_readers(
         await page.get_by_role("link", name=lesson.title).click()
         text = page.get_by_role("textbox", name="Lesson text")
         await expect(text).to_contain_text("Hi")
+        # Each sees the other there: presence, live.
+        await expect(page.get_by_test_id("presence")).to_contain_text("(viewing this lesson)")
+        await expect(reading.get_by_test_id("presence")).to_contain_text("(editing this lesson)")
         await text.click()
         await page.keyboard.press("End")
         await page.keyboard.type(" Then tie it twice. ")

@@ -163,6 +163,18 @@ describe("LiveConnection", () => {
     expect(live.status).toBe("idle");
   });
 
+  it("hands a course's presence to its notice listeners, and sends only while live", async () => {
+    const notices = vi.fn();
+    expect(live.send({ type: "presence", course_id: "c1", state: "viewing" })).toBe(false);
+    live.follow("c1", () => undefined, undefined, notices);
+    const socket = await connected();
+    expect(live.send({ type: "presence", course_id: "c1", state: "viewing" })).toBe(true);
+    expect(socket.sent.at(-1)).toEqual({ type: "presence", course_id: "c1", state: "viewing" });
+    socket.frame({ type: "presence", course_id: "c1", people: [] });
+    socket.frame({ type: "presence", course_id: "c2", people: [] }); // not followed
+    expect(notices).toHaveBeenCalledTimes(1);
+  });
+
   it("ignores frames that are not JSON or of unknown types", async () => {
     const seen = vi.fn();
     live.follow("c1", seen);

@@ -4,6 +4,8 @@ export type LiveStatus = "idle" | "connecting" | "live" | "reconnecting" | "offl
 export type EventListener = (event: CourseEvent) => void;
 /** Told when a course's stream (re)starts: what happened meanwhile must be fetched again. */
 export type ResyncListener = () => void;
+/** Frames about a course that are not events (presence): the state now, not history. */
+export type NoticeListener = (frame: ServerFrame) => void;
 
 export interface Session {
   /** The current access token, renewed first when it is about to expire; null: signed out. */
@@ -52,6 +54,7 @@ interface Pending {
 interface Course {
   events: Set<EventListener>;
   resyncs: Set<ResyncListener>;
+  notices: Set<NoticeListener>;
   lastSeq: number | null; // null until the stream starts: no history is wanted before that
 }
 
@@ -94,20 +97,22 @@ export class LiveConnection {
   }
 
   /** Follow a course's events; the returned function stops. The socket lives while anyone follows. */
-  follow(courseId: string, onEvent: EventListener, onResync?: ResyncListener): () => void {
+  follow(courseId: string, onEvent: EventListener, onResync?: ResyncListener, onNotice?: NoticeListener): () => void {
     let course = this.courses.get(courseId);
     if (course === undefined) {
-      course = { events: new Set(), resyncs: new Set(), lastSeq: null };
+      course = { events: new Set(), resyncs: new Set(), notices: new Set(), lastSeq: null };
       this.courses.set(courseId, course);
       this.send({ type: "subscribe", course_id: courseId });
     }
     course.events.add(onEvent);
     if (onResync !== undefined) course.resyncs.add(onResync);
+    if (onNotice !== undefined) course.notices.add(onNotice);
     this.ensureConnected();
     const followed = course;
     return () => {
       followed.events.delete(onEvent);
       if (onResync !== undefined) followed.resyncs.delete(onResync);
+      if (onNotice !== undefined) followed.notices.delete(onNotice);
       if (followed.events.size === 0 && this.courses.get(courseId) === followed) {
         this.courses.delete(courseId);
         this.send({ type: "unsubscribe", course_id: courseId });
@@ -131,6 +136,16 @@ export class LiveConnection {
       this.pending.set(id, { resolve, reject });
       this.sendOn(socket, { ...frame, id } as unknown as ClientFrame);
     });
+  }
+
+  /**
+   * Send a frame nobody waits an answer for; dropped (false) while the socket is not live.
+   * (A subscription made before authentication goes out with the others once it succeeds.)
+   */
+  send(frame: ClientFrame): boolean {
+    if (this.socket === null || this.currentStatus !== "live") return false;
+    this.sendOn(this.socket, frame);
+    return true;
   }
 
   /** Sign-out: close and forget every course. */
@@ -207,6 +222,9 @@ export class LiveConnection {
       case "event":
         this.deliver(frame.event);
         return;
+      case "presence":
+        for (const listener of [...(this.courses.get(frame.course_id)?.notices ?? [])]) listener(frame);
+        return;
       case "lagged":
         for (const { course_id, after_seq } of frame.resume) {
           const course = this.courses.get(course_id);
@@ -281,11 +299,6 @@ export class LiveConnection {
   private clearRetry(): void {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-  }
-
-  private send(frame: ClientFrame): void {
-    // Before authentication the subscription goes out with the others once it succeeds.
-    if (this.socket !== null && this.currentStatus === "live") this.sendOn(this.socket, frame);
   }
 
   private sendOn(socket: SocketLike, frame: ClientFrame): void {

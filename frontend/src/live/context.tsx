@@ -46,7 +46,7 @@ export function LiveProvider({ connection, children }: { connection?: LiveConnec
   return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
 }
 
-function useLive(): LiveConnection {
+export function useLiveConnection(): LiveConnection {
   const live = useContext(LiveContext);
   if (live === null) throw new Error("live hooks need a <LiveProvider> above them");
   return live;
@@ -61,7 +61,7 @@ export function useCourseEvents(
   onEvent: (event: CourseEvent) => void,
   onResync?: () => void,
 ): void {
-  const live = useLive();
+  const live = useLiveConnection();
   const handlers = useRef({ onEvent, onResync });
   handlers.current = { onEvent, onResync };
   useEffect(
@@ -76,7 +76,7 @@ export function useCourseEvents(
 }
 
 export function useLiveStatus(): LiveStatus {
-  const live = useLive();
+  const live = useLiveConnection();
   return useSyncExternalStore(
     (changed) => live.onStatus(changed),
     () => live.status,
@@ -85,6 +85,6 @@ export function useLiveStatus(): LiveStatus {
 
 /** Sends a frame the server answers (chat.send); rejects with a LiveError it explains. */
 export function useLiveRequest(): LiveConnection["request"] {
-  const live = useLive();
+  const live = useLiveConnection();
   return useCallback((frame) => live.request(frame), [live]);
 }

@@ -9,6 +9,13 @@ export interface CourseEvent {
   created_at: string;
 }
 
+export interface Person {
+  user_id: string;
+  display_name: string;
+  state: "viewing" | "editing";
+  lesson_id: string | null;
+}
+
 export type ServerFrame =
   | { type: "authenticated"; user_id: string; expires_at: string }
   | { type: "auth.expiring"; expires_at: string }
@@ -18,13 +25,15 @@ export type ServerFrame =
   | { type: "lagged"; resume: { course_id: string; after_seq: number }[] }
   | { type: "error"; error: string; detail: string; course_id?: string; id?: string }
   | { type: "chat.accepted"; id?: string; course_id: string; message_id: string; seq: number }
+  | { type: "presence"; course_id: string; people: Person[] }
   | { type: "pong" };
 
 export type ClientFrame =
   | { type: "auth"; token: string }
   | { type: "subscribe"; course_id: string; after_seq?: number }
   | { type: "unsubscribe"; course_id: string }
-  | { type: "chat.send"; id: string; course_id: string; lesson_id?: string; text: string };
+  | { type: "chat.send"; id: string; course_id: string; lesson_id?: string; text: string }
+  | { type: "presence"; course_id: string; state: "viewing" | "editing"; lesson_id?: string };
 
 /** Close codes that decide what the client does next (docs/realtime.md, "Close codes"). */
 export const CloseCode = {

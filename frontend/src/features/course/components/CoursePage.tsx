@@ -4,6 +4,7 @@ import { ApiError, errorMessage } from "../../../api/errors";
 import { STATUS_LABELS, STATUS_STYLES } from "../../courses/status";
 import { useCourse } from "../../courses/api/courses";
 import { CourseLessons } from "../../lessons/components/CourseLessons";
+import { PresenceBar } from "../../../live/PresenceBar";
 import { useCourseLive } from "../useCourseLive";
 import { LatestRun } from "./LatestRun";
 
@@ -71,6 +72,7 @@ function CourseScreen({ courseId }: { courseId: string }) {
             {STATUS_LABELS[status]}
           </span>
         </p>
+        <PresenceBar courseId={courseId} activity={{ state: "viewing" }} />
         <nav aria-label="Course" className="flex flex-wrap gap-2">
           <Link to={`/courses/${encodeURIComponent(courseId)}/run`} className={navLink}>
             Live run

@@ -1,6 +1,7 @@
 import { Link } from "react-router-dom";
 
 import { LiveIndicator } from "../../../live/LiveIndicator";
+import { PresenceBar } from "../../../live/PresenceBar";
 
 /** The top of a live course view: back to the course, "<course>: <what>", live or not. */
 export function LiveCourseHeader({
@@ -25,6 +26,7 @@ export function LiveCourseHeader({
         </h1>
         <LiveIndicator />
       </div>
+      <PresenceBar courseId={courseId} activity={{ state: "viewing" }} />
     </div>
   );
 }

@@ -234,4 +234,24 @@ describe("LessonEditorPage", () => {
     expect(screen.getByRole("textbox", { name: "Lesson text" })).not.toHaveTextContent("Make a loop.");
     expect(screen.getByText("All changes saved (version 4)")).toBeInTheDocument();
   });
+
+  it("says it edits this lesson and shows who else is on the course", async () => {
+    const { live } = await open("editor");
+    const socket = await live.server();
+    await waitFor(() => expect(socket.sent).toContainEqual({ type: "subscribe", course_id: COURSE_ID }));
+    socket.frame({ type: "subscribed", course_id: COURSE_ID, after_seq: 1, head: 1 });
+    await waitFor(() =>
+      expect(socket.sent).toContainEqual({ type: "presence", course_id: COURSE_ID, state: "editing", lesson_id: LESSON_ID }),
+    );
+    const me = { user_id: uuid(1), display_name: "Ada", state: "editing", lesson_id: LESSON_ID };
+    const bob = { user_id: uuid(2), display_name: "Bob", state: "viewing", lesson_id: null };
+    const cy = { user_id: uuid(3), display_name: "Cy", state: "editing", lesson_id: LESSON_ID };
+    act(() => socket.frame({ type: "presence", course_id: COURSE_ID, people: [me, bob, cy] }));
+    expect(screen.getByTestId("presence")).toHaveTextContent("Also here: Bob (viewing), Cy (editing this lesson)");
+    const dan = { user_id: uuid(4), display_name: "Dan", state: "viewing", lesson_id: uuid(99) };
+    act(() => socket.frame({ type: "presence", course_id: COURSE_ID, people: [me, dan] }));
+    expect(screen.getByTestId("presence")).toHaveTextContent("Also here: Dan (viewing a lesson)");
+    act(() => socket.frame({ type: "presence", course_id: COURSE_ID, people: [me] }));
+    expect(screen.getByTestId("presence")).toHaveTextContent("Nobody else is here.");
+  });
 });

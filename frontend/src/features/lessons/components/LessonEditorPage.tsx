@@ -4,6 +4,7 @@ import { Link, useParams } from "react-router-dom";
 
 import { ApiError, errorMessage } from "../../../api/errors";
 import { LiveIndicator } from "../../../live/LiveIndicator";
+import { PresenceBar } from "../../../live/PresenceBar";
 import { useMyCourseRole } from "../../admin/api/members";
 import { useCurrentUser } from "../../auth/api/auth";
 import { canChat, canEditLessons } from "../../auth/permissions";
@@ -111,6 +112,7 @@ function Editing({
             <LiveIndicator />
           </div>
         </div>
+        <PresenceBar courseId={courseId} activity={{ state: mayEdit ? "editing" : "viewing", lessonId: initial.id }} />
         {save.status === "failed" && (
           <div role="alert" className="rounded-md bg-red-50 p-3 text-red-800">
             Could not save: {save.error}{" "}
