@@ -25,7 +25,7 @@ describe("live sync", () => {
       tone: "warning",
     });
     expect(noticeFor(event("export.ready", { format: "scorm2004" }))?.text).toBe(
-      "The scorm2004 export is ready to download.",
+      "The SCORM 2004 4th Edition export is ready to download.",
     );
     expect(noticeFor(event("run.failed", { error: "Model unreachable" }))).toMatchObject({ tone: "error" });
     expect(noticeFor(event("lesson.tokens", { text: "…" }))).toBeNull();

@@ -4,6 +4,7 @@ import type { ToastTone } from "../../components/Toasts";
 import type { CourseEvent } from "../../live/frames";
 import { courseKeys } from "../courses/api/courses";
 import { exportKeys } from "../exports/api/exports";
+import { formatLabel } from "../exports/formats";
 import { reviewKeys } from "../reviews/api/reviews";
 import { kindLabel } from "../reviews/labels";
 import { changesRunState } from "../run/stream";
@@ -47,9 +48,9 @@ export function noticeFor(event: CourseEvent): Notice | null {
       return { text: `A reviewer ${verb} the ${what.toLowerCase()}.`, tone: decision === "reject" ? "warning" : "success" };
     }
     case "export.ready":
-      return { text: `The ${text(p.format)} export is ready to download.`, tone: "success" };
+      return { text: `The ${formatLabel(text(p.format))} export is ready to download.`, tone: "success" };
     case "export.failed":
-      return { text: `The ${text(p.format)} export failed: ${text(p.error)}`, tone: "error" };
+      return { text: `The ${formatLabel(text(p.format))} export failed: ${text(p.error)}`, tone: "error" };
     default:
       return null;
   }

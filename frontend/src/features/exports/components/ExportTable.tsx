@@ -8,11 +8,13 @@ interface ExportTableProps {
   onDownload: (exp: ExportRead) => void;
   /** The export whose link is being fetched, if any. */
   downloadingId: string | null;
+  /** How far running exports are, from live progress events: percent by export id. */
+  progress?: ReadonlyMap<string, number>;
 }
 
 const cell = "px-4 py-2 align-top";
 
-export function ExportTable({ exports, onDownload, downloadingId }: ExportTableProps) {
+export function ExportTable({ exports, onDownload, downloadingId, progress }: ExportTableProps) {
   return (
     <table className="min-w-full divide-y divide-slate-200 bg-white text-left text-sm">
       <caption className="sr-only">Earlier exports, newest first</caption>
@@ -62,6 +64,14 @@ export function ExportTable({ exports, onDownload, downloadingId }: ExportTableP
                 </span>
                 {exp.status === "failed" && (
                   <p className="mt-1 text-red-800">{exp.error ?? "No reason was given."}</p>
+                )}
+                {exp.status === "running" && progress?.get(exp.id) !== undefined && (
+                  <progress
+                    className="ml-2 h-2 w-24 align-middle"
+                    max={100}
+                    value={progress.get(exp.id)}
+                    aria-label={`${label} export progress`}
+                  />
                 )}
               </td>
               <td className={`${cell} tabular-nums`}>{formatSize(exp.size_bytes)}</td>

@@ -250,6 +250,22 @@ describe("exports page: the list", () => {
     expect(lists()).toBe(3);
   });
 
+  it("moves a running export's bar with live progress, and lists it done when it is ready", async () => {
+    let ready = false;
+    const running = anExport({ status: "running", format: "pdf", size_bytes: null });
+    const api = backend({ list: () => [ready ? { ...running, status: "succeeded", size_bytes: 2048 } : running] });
+    const { live } = renderApp(api.session, PAGE);
+    const socket = await live.server();
+    await waitFor(() => expect(socket.sent).toContainEqual({ type: "subscribe", course_id: COURSE_ID }));
+    socket.frame({ type: "subscribed", course_id: COURSE_ID, after_seq: 1, head: 1 });
+    await act(() => live.emit(COURSE_ID, 2, "export.progress", { export_id: running.id, format: "pdf", percent: 40 }));
+    expect(await screen.findByRole("progressbar", { name: "PDF export progress" })).toHaveAttribute("value", "40");
+    ready = true;
+    await act(() => live.emit(COURSE_ID, 3, "export.ready", { export_id: running.id, format: "pdf", size: 2048 }));
+    await waitFor(() => expect(screen.queryByRole("progressbar")).not.toBeInTheDocument());
+    expect(screen.getByText("The PDF export is ready to download.")).toBeInTheDocument();
+  });
+
   it("fetches a fresh link on Download and sends the browser to it", async () => {
     const done = anExport({ format: "scorm2004" });
     const url = `/api/v1/exports/${done.id}/file?expires=1712000000&signature=${"a".repeat(64)}`;

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
 
 import { errorMessage } from "../../../api/errors";
@@ -31,7 +32,13 @@ function ExportsScreen({ courseId }: { courseId: string }) {
   const formats = useExportFormats(courseId, mayExport);
   const exports = useExports(courseId);
   const download = useDownloadLink(courseId);
-  useCourseLive(courseId); // export.ready / export.failed refresh the list and show a toast
+  // export.ready / export.failed refresh the list and show a toast; progress moves the bars.
+  const [progress, setProgress] = useState<ReadonlyMap<string, number>>(new Map());
+  useCourseLive(courseId, (event) => {
+    const { export_id: id, percent } = event.payload;
+    if (event.type !== "export.progress" || typeof id !== "string" || typeof percent !== "number") return;
+    setProgress((known) => new Map(known).set(id, percent));
+  });
 
   const onDownload = (exp: ExportRead) =>
     // The link is fetched on click and used at once: it is signed and expires in minutes.
@@ -124,6 +131,7 @@ function ExportsScreen({ courseId }: { courseId: string }) {
               exports={exports.data}
               onDownload={onDownload}
               downloadingId={download.isPending ? (download.variables ?? null) : null}
+              progress={progress}
             />
           </div>
         )}
