@@ -14,13 +14,6 @@ export function canCreateCourses(role: Role | null | undefined): boolean {
   return role != null && COURSE_CREATORS.has(role);
 }
 
-/**
- * export:create for the global role (Editors and Admins): the same roles as courses:create.
- * Gap: the server also grants it through a course membership (a global Viewer who is an
- * Editor on this course may export); the UI hides the picker for them until course roles
- * reach the client. The server enforces either way.
- */
-export const canCreateExports = canCreateCourses;
 
 /** users:manage is global-only: the global admin role grants it, a course membership never does. */
 export function canManageUsers(globalRole: Role | null | undefined): boolean {
@@ -65,3 +58,6 @@ const CHATTERS: ReadonlySet<Role> = new Set<Role>(["admin", "editor", "reviewer"
 export function canChat(globalRole: Role | null | undefined, courseRole: Role | null | undefined): boolean {
   return (globalRole != null && CHATTERS.has(globalRole)) || (courseRole != null && CHATTERS.has(courseRole));
 }
+
+/** `export:create`: editors and admins, globally or on the course (the same as run:start). */
+export const canCreateExports = canStartRuns;

@@ -47,6 +47,8 @@ interface Backend {
   list?: (n: number) => ExportRead[];
   post?: (format: string) => Response | Promise<Response>;
   download?: (exportId: string) => Response;
+  /** The course's members (the signed-in user is uuid …0001). */
+  members?: { user_id: string; role: Role }[];
 }
 
 function backend(options: Backend = {}) {
@@ -55,6 +57,10 @@ function backend(options: Backend = {}) {
     const path = url.pathname;
     if (path === COURSE) return json(options.course ?? course());
     if (path === FORMATS) return json(options.formats ?? ALL_FORMATS);
+    if (path === `${COURSE}/members`) {
+      const members = (options.members ?? []).map((m) => ({ ...m, display_name: "M", email: "m@example.com", added_at: "2024-01-01T00:00:00Z" }));
+      return json(members);
+    }
     if (path === EXPORTS && request.method === "GET") return json((options.list ?? (() => []))(listed++));
     if (path === EXPORTS && request.method === "POST") {
       const { format } = (await request.json()) as { format: string };
@@ -338,6 +344,12 @@ describe("exports page: roles and course state", () => {
 
     await waitFor(() => expect(navigateTo).toHaveBeenCalledWith("https://bucket.example/x?sig=1"));
     expect(screen.queryByRole("button", { name: "Export" })).not.toBeInTheDocument();
+  });
+
+  it("lets a global Viewer who edits this course export it", async () => {
+    const api = backend({ role: "viewer", members: [{ user_id: "00000000-0000-4000-8000-000000000001", role: "editor" }] });
+    render(api);
+    expect(await screen.findByRole("button", { name: "Export" })).toBeInTheDocument();
   });
 
   it("notes that exports of an unapproved course are drafts", async () => {

@@ -8,6 +8,7 @@ import { useCourse } from "../../courses/api/courses";
 import { useCourseLive } from "../../course/useCourseLive";
 import { useDownloadLink, useExportFormats, useExports, type ExportRead } from "../api/exports";
 import { assignLocation } from "../navigation";
+import { useMyCourseRole } from "../../admin/api/members";
 import { canCreateExports } from "../../auth/permissions";
 import { isInProgress } from "../status";
 import { ExportForm } from "./ExportForm";
@@ -27,7 +28,8 @@ export default function ExportsPage() {
 
 function ExportsScreen({ courseId }: { courseId: string }) {
   const user = useCurrentUser();
-  const mayExport = canCreateExports(user?.role);
+  const courseRole = useMyCourseRole(courseId, user?.id);
+  const mayExport = canCreateExports(user?.role, courseRole);
   const course = useCourse(courseId);
   const formats = useExportFormats(courseId, mayExport);
   const exports = useExports(courseId);
