@@ -64,6 +64,9 @@ class WorkflowDeps:
     async def record_usage(
         self, phase: Phase, usage: Sequence[Usage], lesson_key: str | None = None
     ) -> None:
+        """The ledger rows, the run's new total and its `run.cost` event in one transaction:
+        the run row stays locked until the commit, so events of parallel steps carry totals
+        in seq order, and the last one is always the run's cost."""
         async with self.sessions() as session:
             rows, total = await ledger.record(
                 session,
@@ -74,20 +77,21 @@ class WorkflowDeps:
                 prices=self.prices,
                 lesson_key=lesson_key,
             )
-            await session.commit()
-        if not rows:
-            return
-        await self.emit(
-            EventType.COST_UPDATED,
-            {
+            if not rows:
+                return
+            payload = {
                 "phase": phase,
                 "lesson_key": lesson_key,
                 "prompt_tokens": sum(r.prompt_tokens for r in rows),
                 "completion_tokens": sum(r.completion_tokens for r in rows),
                 "cost_usd": str(sum(r.cost_usd for r in rows)),
                 "run_cost_usd": str(total),
-            },
-        )
+            }
+            event = await events.append(
+                session, self.course_id, self.run_id, EventType.COST_UPDATED, payload
+            )
+            await session.commit()
+        await events.publish(self.redis, self.keys, [event])
 
 
 class TokenBatcher:
