@@ -125,7 +125,7 @@ async def test_brief_estimate_run_review_and_export(
         await expect(queue.get_by_role("button", name=f"Approve {other}")).to_have_count(0)
     finally:
         await reviewer_context.close()
-    await expect(page.get_by_text("A reviewer approved the lesson (m1-l2).")).to_be_visible()
+    await expect(page.get_by_text("The lesson m1-l2 was approved.")).to_be_visible()
     await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Approved")
 
     # Only the rejected lesson is written again (round 2, with the feedback in its prompt);

@@ -21,13 +21,19 @@ describe("live sync", () => {
 
   it("words notable events for people and stays quiet about the rest", () => {
     expect(noticeFor(event("review.decided", { kind: "lesson", lesson_key: "m1-l2", decision: "reject" }))).toEqual({
-      text: "A reviewer rejected the lesson (m1-l2).",
+      text: "The lesson m1-l2 was rejected with feedback; it will be written again.",
       tone: "warning",
     });
     expect(noticeFor(event("export.ready", { format: "scorm2004" }))?.text).toBe(
       "The SCORM 2004 4th Edition export is ready to download.",
     );
     expect(noticeFor(event("run.failed", { error: "Model unreachable" }))).toMatchObject({ tone: "error" });
+    expect(noticeFor(event("review.decided", { kind: "outline", decision: "edit" }))?.text).toBe(
+      "The outline was edited and approved.",
+    );
+    expect(noticeFor(event("review.decided", { kind: "final", decision: "approve" }))?.text).toBe(
+      "The course was approved.",
+    );
     expect(noticeFor(event("lesson.tokens", { text: "…" }))).toBeNull();
   });
 });

@@ -6,7 +6,6 @@ import { courseKeys } from "../courses/api/courses";
 import { exportKeys } from "../exports/api/exports";
 import { formatLabel } from "../exports/formats";
 import { reviewKeys } from "../reviews/api/reviews";
-import { kindLabel } from "../reviews/labels";
 import { changesRunState } from "../run/stream";
 import { runKeys } from "./api/runs";
 
@@ -42,10 +41,15 @@ export function noticeFor(event: CourseEvent): Notice | null {
     case "run.cancelled":
       return { text: "The workflow run was cancelled.", tone: "warning" };
     case "review.decided": {
-      const what = kindLabel(text(p.kind)) + (text(p.lesson_key) ? ` (${text(p.lesson_key)})` : "");
+      // Worded without "who": the event does not say, and authors decide on their own
+      // courses too.
+      const kind = text(p.kind);
+      const what = kind === "final" ? "course" : kind === "lesson" ? `lesson ${text(p.lesson_key)}` : kind;
       const decision = text(p.decision);
-      const verb = decision === "approve" ? "approved" : decision === "reject" ? "rejected" : "edited";
-      return { text: `A reviewer ${verb} the ${what.toLowerCase()}.`, tone: decision === "reject" ? "warning" : "success" };
+      if (decision === "reject") {
+        return { text: `The ${what} was rejected with feedback; it will be written again.`, tone: "warning" };
+      }
+      return { text: `The ${what} was ${decision === "edit" ? "edited and approved" : "approved"}.`, tone: "success" };
     }
     case "export.ready":
       return { text: `The ${formatLabel(text(p.format))} export is ready to download.`, tone: "success" };
