@@ -60,6 +60,9 @@ class LessonRead(ResponseModel):
 
 class LessonOutline(ResponseModel):
     id: uuid.UUID
+    workflow_key: str | None = Field(
+        None, description="The run's key for it (m1-l2) when a workflow wrote it"
+    )
     position: int
     title: str
     objectives: list[str]

@@ -138,6 +138,10 @@ async def test_brief_estimate_run_review_and_export(
     ).to_be_visible(timeout=15_000)
     await expect(rejected).to_contain_text("Waiting for review")
     await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Approved")
+    # Each written lesson opens in the editor from here.
+    await expect(lesson_list.get_by_role("link", name="Reading the wind")).to_have_attribute(
+        "href", re.compile(rf"^/courses/{course_id}/lessons/[0-9a-f-]{{36}}$")
+    )
     state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=1))
     assert [g["lesson_key"] for g in state["gates"] if g["status"] == "pending"] == ["m1-l1"]
     assert state["lessons"]["m1-l2"]["status"] == "approved"

@@ -1428,6 +1428,11 @@ export interface components {
             title: string;
             /** Version */
             version: number;
+            /**
+             * Workflow Key
+             * @description The run's key for it (m1-l2) when a workflow wrote it
+             */
+            workflow_key?: string | null;
         };
         /** LessonPlan */
         LessonPlan: {

@@ -16,6 +16,8 @@ describe("live sync", () => {
     ]);
     expect(staleQueries("c1", "export.ready")).toEqual([["courses", "c1", "exports", "list"]]);
     expect(staleQueries("c1", "lesson.tokens")).toEqual([]);
+    expect(staleQueries("c1", "lesson.ready").at(-1)).toEqual(["courses", "c1", "outline"]);
+    expect(staleQueries("c1", "lesson.saved")).toEqual([["courses", "c1", "outline"]]);
     expect(staleQueries("c1", "export.progress")).toEqual([]);
   });
 

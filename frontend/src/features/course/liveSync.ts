@@ -5,6 +5,7 @@ import type { CourseEvent } from "../../live/frames";
 import { courseKeys } from "../courses/api/courses";
 import { exportKeys } from "../exports/api/exports";
 import { formatLabel } from "../exports/formats";
+import { lessonKeys } from "../lessons/api/lessons";
 import { reviewKeys } from "../reviews/api/reviews";
 import { changesRunState } from "../run/stream";
 import { runKeys } from "./api/runs";
@@ -12,8 +13,9 @@ import { runKeys } from "./api/runs";
 /** The cached queries an event makes stale; a view showing them fetches them again. */
 export function staleQueries(courseId: string, type: string): QueryKey[] {
   if (type.startsWith("export.")) return type === "export.progress" ? [] : [exportKeys.list(courseId)];
-  if (changesRunState(type)) return [runKeys.all(courseId), courseKeys.detail(courseId), reviewKeys.pending];
-  return [];
+  if (type === "lesson.saved") return [lessonKeys.outline(courseId)]; // a title may have changed
+  const run = changesRunState(type) ? [runKeys.all(courseId), courseKeys.detail(courseId), reviewKeys.pending] : [];
+  return type === "lesson.ready" ? [...run, lessonKeys.outline(courseId)] : run;
 }
 
 /** Everything of the course a view may show: fetched again after the stream (re)starts. */

@@ -1,21 +1,27 @@
 import { useId, useState } from "react";
 
+import { Link } from "react-router-dom";
+
 import type { RunState } from "../../course/api/runs";
+import { useCourseOutline } from "../../lessons/api/lessons";
 import { latestLessonGates, lessonState, lessonStateLabel, LESSON_STYLES } from "../steps";
 import type { LessonStream } from "../stream";
 
 /** Every planned lesson by module, with its state and, while it is written, its text. */
 export function LessonList({
+  courseId,
   outline,
   lessons,
   gates,
   streams,
 }: {
+  courseId: string;
   outline: RunState["outline"];
   lessons: RunState["lessons"];
   gates: RunState["gates"];
   streams: Record<string, LessonStream>;
 }) {
+  const lessonIds = useLessonIds(courseId);
   const latestGates = latestLessonGates(gates);
   if (outline === null) {
     return <p className="text-slate-600">The lessons appear here once the outline is written.</p>;
@@ -36,7 +42,16 @@ export function LessonList({
               return (
                 <li key={lesson.key} className="rounded-md bg-white p-3 shadow-sm">
                   <div className="flex flex-wrap items-center justify-between gap-2">
-                    <span>{lesson.title}</span>
+                    {lessonIds.has(lesson.key) ? (
+                      <Link
+                        to={`/courses/${encodeURIComponent(courseId)}/lessons/${encodeURIComponent(lessonIds.get(lesson.key)!)}`}
+                        className="text-indigo-700 underline"
+                      >
+                        {lesson.title}
+                      </Link>
+                    ) : (
+                      <span>{lesson.title}</span>
+                    )}
                     <span className={`rounded-full px-2 py-0.5 text-sm font-medium ${LESSON_STYLES[state]}`}>
                       {lessonStateLabel(state)}
                     </span>
@@ -95,4 +110,16 @@ function StreamedText({
       </div>
     </div>
   );
+}
+
+/** The saved lessons by the run's keys, so a written lesson opens in the editor. */
+function useLessonIds(courseId: string): Map<string, string> {
+  const outline = useCourseOutline(courseId);
+  const ids = new Map<string, string>();
+  for (const module of outline.data ?? []) {
+    for (const lesson of module.lessons) {
+      if (lesson.workflow_key != null && lesson.deleted_at === null) ids.set(lesson.workflow_key, lesson.id);
+    }
+  }
+  return ids;
 }

@@ -35,6 +35,10 @@ function backend(role: Role, runNow: () => RunRead, extra: Partial<RunState> = {
     if (path === RUN) return json(runState(runNow(), { outline: OUTLINE, ...extra }));
     if (path === `${RUN}/retry` && request.method === "POST") return json(runRead({ status: "queued" }), 202);
     if (path === `${COURSE}/members`) return json([]);
+    if (path === `${COURSE}/outline`) {
+      const written = { id: uuid(61), workflow_key: "m1-l2", position: 2, title: "Borrowing", objectives: [], status: "draft", version: 1, deleted_at: null };
+      return json([{ id: uuid(60), position: 1, title: "Basics", summary: "", objectives: [], lessons: [written] }]);
+    }
     return apiError(404, "not_found", "Not found.");
   });
 }
@@ -60,6 +64,12 @@ describe("RunPage", () => {
     });
     await screen.findByText("Ownership");
     expect(within(lessonItem("Borrowing")).getByText("Approved")).toBeInTheDocument();
+    // A written lesson opens in the editor; one not written yet is plain text.
+    expect(await screen.findByRole("link", { name: "Borrowing" })).toHaveAttribute(
+      "href",
+      `/courses/${COURSE_ID}/lessons/${uuid(61)}`,
+    );
+    expect(screen.queryByRole("link", { name: "Ownership" })).not.toBeInTheDocument();
     expect(screen.getByRole("status")).toHaveTextContent("Live");
 
     const lesson = { lesson_key: "m1-l1" };

@@ -96,7 +96,7 @@ function RunDetails({ courseId, state, live }: { courseId: string; state: RunSta
         </p>
       )}
       <StepList steps={runSteps(run, phase, pending)} />
-      <LessonList outline={state.outline} lessons={state.lessons} gates={state.gates} streams={live.streams} />
+      <LessonList courseId={courseId} outline={state.outline} lessons={state.lessons} gates={state.gates} streams={live.streams} />
     </div>
   );
 }
