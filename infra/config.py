@@ -1,0 +1,157 @@
+"""The stack's configuration, typed and checked before any resource is declared.
+
+Read from the stack file (`Pulumi.<stack>.yaml`) under the `courzly:` namespace, plus
+`aws:region`. A bad value stops `pulumi up` with a message naming the key, not a stack
+trace halfway through a deployment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+
+PROFILES = ("single-host", "scaled")
+ENVIRONMENTS = ("dev", "staging", "prod")
+REQUIRED_TAGS = ("project", "environment", "owner", "cost-center")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_REVISION = re.compile(r"^[0-9a-f]{40}$")  # a commit: a branch name would move under us
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+$")
+
+
+class Profile(StrEnum):
+    SINGLE_HOST = "single-host"
+    SCALED = "scaled"
+
+
+class ConfigError(ValueError):
+    """A stack setting that cannot be used, with the key and the reason."""
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    environment: str
+    region: str
+    profile: Profile
+    instance_type: str
+    root_volume_gb: int
+    data_volume_gb: int
+    domain: str
+    zone_id: str | None
+    admin_cidrs: list[str]
+    ssm_only: bool  # no SSH at all: operators use Session Manager
+    alarm_email: str
+    backup_retention_days: int
+    repository_url: str
+    repository_revision: str
+    tags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_prod(self) -> bool:
+        return self.environment == "prod"
+
+    @property
+    def scaled(self) -> bool:
+        return self.profile is Profile.SCALED
+
+    def name(self, part: str) -> str:
+        """A resource name for this stack: `courzly-prod-backups`."""
+        return f"courzly-{self.environment}-{part}"
+
+
+def _cidr(key: str, value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise ConfigError(f"courzly:{key}: {value!r} is not a network in CIDR form") from exc
+    if network.prefixlen == 0:
+        raise ConfigError(f"courzly:{key}: {value} opens SSH to the whole internet")
+    return str(network)
+
+
+def parse(values: dict[str, Any], region: str | None) -> StackConfig:
+    """The checked configuration; `values` are the `courzly:` settings without the prefix."""
+
+    def need(key: str) -> Any:
+        if values.get(key) in (None, ""):
+            raise ConfigError(f"courzly:{key} is required")
+        return values[key]
+
+    def number(key: str, default: int, low: int, high: int) -> int:
+        raw = values.get(key, default)
+        if isinstance(raw, bool) or not str(raw).isdigit() or not low <= int(raw) <= high:
+            raise ConfigError(f"courzly:{key} must be a whole number from {low} to {high}")
+        return int(raw)
+
+    environment = str(need("environment"))
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"courzly:environment must be one of {', '.join(ENVIRONMENTS)}")
+    if not region:
+        raise ConfigError("aws:region is required")
+    profile = str(values.get("profile", Profile.SINGLE_HOST))
+    if profile not in PROFILES:
+        raise ConfigError(f"courzly:profile must be one of {', '.join(PROFILES)}")
+    instance_type = str(values.get("instanceType", "t3.medium"))
+    if not _INSTANCE_TYPE.match(instance_type):
+        raise ConfigError(f"courzly:instanceType {instance_type!r} is not an EC2 instance type")
+    ssm_only = bool(values.get("ssmOnly", False))
+    cidrs = [_cidr("adminCidrs", str(c)) for c in values.get("adminCidrs") or []]
+    if not ssm_only and not cidrs:
+        raise ConfigError("courzly:adminCidrs is required unless courzly:ssmOnly is true")
+    email = str(need("alarmEmail"))
+    if not _EMAIL.match(email):
+        raise ConfigError(f"courzly:alarmEmail {email!r} is not an e-mail address")
+    revision = str(need("repositoryRevision"))
+    if not _REVISION.match(revision):
+        raise ConfigError("courzly:repositoryRevision must be a full 40-character commit id")
+    tags = {str(k): str(v) for k, v in (values.get("tags") or {}).items()}
+    tags.setdefault("project", "courzly")
+    tags["environment"] = environment
+    missing = [t for t in REQUIRED_TAGS if not tags.get(t)]
+    if missing:
+        raise ConfigError(f"courzly:tags is missing {', '.join(missing)}")
+    return StackConfig(
+        environment=environment,
+        region=region,
+        profile=Profile(profile),
+        instance_type=instance_type,
+        root_volume_gb=number("rootVolumeGb", 20, 8, 200),
+        data_volume_gb=number("dataVolumeGb", 50, 10, 4000),
+        domain=str(need("domain")),
+        zone_id=values.get("zoneId") or None,
+        admin_cidrs=cidrs,
+        ssm_only=ssm_only,
+        alarm_email=email,
+        backup_retention_days=number("backupRetentionDays", 30, 7, 3650),
+        repository_url=str(need("repositoryUrl")),
+        repository_revision=revision,
+        tags=tags,
+    )
+
+
+KEYS = (
+    "environment", "profile", "instanceType", "rootVolumeGb", "dataVolumeGb", "domain",
+    "zoneId", "adminCidrs", "ssmOnly", "alarmEmail", "backupRetentionDays", "repositoryUrl",
+    "repositoryRevision", "tags",
+)  # fmt: skip
+
+
+def load() -> StackConfig:
+    """The current stack's configuration (inside `pulumi up` or the mocks)."""
+    config = pulumi.Config("courzly")
+    values: dict[str, Any] = {}
+    for key in KEYS:
+        raw: Any
+        if key in ("adminCidrs", "tags"):
+            raw = config.get_object(key)  # lists and maps arrive as JSON
+        elif key == "ssmOnly":
+            raw = config.get_bool(key)
+        else:
+            raw = config.get(key)
+        if raw is not None:
+            values[key] = raw
+    return parse(values, pulumi.Config("aws").get("region"))
