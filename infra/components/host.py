@@ -12,6 +12,20 @@ DEBIAN_OWNER = "136693071363"  # the Debian project's AWS account: official imag
 SNAPSHOT_TAG = "courzly-snapshots"
 
 
+def debian_image(parent: pulumi.Resource) -> aws.ec2.GetAmiResult:
+    """The newest official Debian 12 image (the owner pinned: no look-alike images)."""
+    return aws.ec2.get_ami(
+        most_recent=True,
+        owners=[DEBIAN_OWNER],
+        filters=[
+            {"name": "name", "values": ["debian-12-amd64-*"]},
+            {"name": "architecture", "values": ["x86_64"]},
+            {"name": "virtualization-type", "values": ["hvm"]},
+        ],
+        opts=pulumi.InvokeOptions(parent=parent),
+    )
+
+
 @dataclass(frozen=True)
 class HostArgs:
     subnet_id: pulumi.Input[str]
@@ -39,16 +53,7 @@ class Host(pulumi.ComponentResource):
         super().__init__("courzly:infra:Host", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
-        image = aws.ec2.get_ami(
-            most_recent=True,
-            owners=[DEBIAN_OWNER],
-            filters=[
-                {"name": "name", "values": ["debian-12-amd64-*"]},
-                {"name": "architecture", "values": ["x86_64"]},
-                {"name": "virtualization-type", "values": ["hvm"]},
-            ],
-            opts=pulumi.InvokeOptions(parent=self),
-        )
+        image = debian_image(self)
         self.instance = aws.ec2.Instance(
             f"{name}-instance",
             ami=image.id,

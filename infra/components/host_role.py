@@ -20,10 +20,34 @@ class HostRoleArgs:
     bucket_arn: pulumi.Input[str]
     key_arn: pulumi.Input[str]
     tags: Mapping[str, str]
+    # The scaled profile's shared media bucket and its key: read and write, whole bucket.
+    media_bucket_arn: pulumi.Input[str] | None = None
+    media_key_arn: pulumi.Input[str] | None = None
 
 
-def backup_access_policy(bucket_arn: str, key_arn: str, prefix: str = BACKUP_PREFIX) -> str:
-    """Read and write under the host's prefix of its backup bucket, with its key; no more."""
+def media_statements(bucket_arn: str, key_arn: str) -> list[dict[str, object]]:
+    return [
+        {
+            "Sid": "MediaObjects",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        },
+        {
+            "Sid": "MediaKey",
+            "Effect": "Allow",
+            "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": key_arn,
+        },
+    ]
+
+
+def backup_access_policy(
+    bucket_arn: str, key_arn: str, media: list[dict[str, object]] | None = None
+) -> str:
+    """Read and write under the host's prefix of its backup bucket, with its key (and the
+    media bucket, when there is one); no more."""
+    prefix = BACKUP_PREFIX
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -47,6 +71,7 @@ def backup_access_policy(bucket_arn: str, key_arn: str, prefix: str = BACKUP_PRE
                     "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
                     "Resource": key_arn,
                 },
+                *(media or []),
             ],
         }
     )
@@ -83,8 +108,12 @@ class HostRole(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-backups",
             role=self.role.id,
-            policy=pulumi.Output.all(args.bucket_arn, args.key_arn).apply(
-                lambda arns: backup_access_policy(arns[0], arns[1])
+            policy=pulumi.Output.all(
+                args.bucket_arn, args.key_arn, args.media_bucket_arn, args.media_key_arn
+            ).apply(
+                lambda arns: backup_access_policy(
+                    arns[0], arns[1], media_statements(arns[2], arns[3]) if arns[2] else None
+                )
             ),
             opts=child,
         )

@@ -16,6 +16,24 @@ from infra import config as stack_config
 from infra import program
 
 STACKS = ("dev", "staging", "prod")
+# Each stack file as it is, plus each stack under the other profile, so both profiles are
+# checked with every environment's protections: name -> (stack, overridden settings).
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    **{stack: (stack, {}) for stack in STACKS},
+    "prod-single-host": ("prod", {"courzly:profile": "single-host", "courzly:dataVolumeGb": 200}),
+    "dev-scaled": ("dev", {"courzly:profile": "scaled"}),
+    "dev-with-zone": ("dev", {"courzly:zoneId": "Z0MOCK"}),
+    "prod-with-zone": ("prod", {"courzly:zoneId": "Z0MOCK"}),
+}
+
+
+def settings_of(variant: str) -> dict[str, Any]:
+    stack, overrides = VARIANTS[variant]
+    return {**stack_file(stack), **overrides}
+
+
+def profile_of(variant: str) -> str:
+    return str(settings_of(variant).get("courzly:profile", "single-host"))
 
 
 @dataclass(frozen=True)
@@ -31,12 +49,25 @@ class Recorder(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.resources.append(Resource(args.typ, args.name, dict(args.inputs)))
-        state = dict(args.inputs)
-        # What AWS would fill in, so outputs that depend on them resolve.
-        state.setdefault("arn", f"arn:aws:mock:::{args.name}")
-        state.setdefault("publicIp", "198.51.100.7")
-        state.setdefault("availabilityZone", args.inputs.get("availabilityZone", "eu-west-1a"))
-        return f"{args.name}-id", state
+        # What AWS (or a provider) would fill in, so outputs that depend on them resolve.
+        computed = {
+            "arn": f"arn:aws:mock:::{args.name}",
+            "publicIp": "198.51.100.7",
+            "availabilityZone": "eu-west-1a",
+            "dnsName": f"{args.name}.elb.example",
+            "zoneId": "ZMOCK",
+            "latestVersion": 1,
+            "endpoint": f"{args.name}.db.example:5432",
+            "primaryEndpointAddress": f"{args.name}.cache.example",
+            "masterUserSecrets": [{"secretArn": f"arn:aws:mock:::{args.name}-secret"}],
+            "result": "mock-random-value",
+            "domainValidationOptions": [
+                {"resourceRecordName": "_x.example", "resourceRecordType": "CNAME",
+                 "resourceRecordValue": "_y.acm.example"}
+            ],
+            "fqdn": f"{args.name}.example",
+        }  # fmt: skip
+        return f"{args.name}-id", {**computed, **args.inputs}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
         if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
@@ -59,12 +90,13 @@ def as_runtime_config(settings: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def record(stack: str, overrides: dict[str, Any] | None = None) -> list[Resource]:
-    """Run the program for `stack` (with settings overridden) and return what it declared."""
+def record(variant: str) -> list[Resource]:
+    """Run the program for a variant (a stack file, perhaps with settings overridden) and
+    return what it declared."""
     recorder = Recorder()
+    stack = VARIANTS[variant][0]
     pulumi.runtime.set_mocks(recorder, project="courzly", stack=stack, preview=False)
-    settings = {**stack_file(stack), **(overrides or {})}
-    pulumi.runtime.set_all_config(as_runtime_config(settings))
+    pulumi.runtime.set_all_config(as_runtime_config(settings_of(variant)))
 
     @pulumi.runtime.test  # waits for every registration and output to settle
     def run() -> None:

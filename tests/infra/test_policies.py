@@ -12,7 +12,7 @@ import pytest
 
 from infra.policy.pack import policies
 from infra.policy.rules import RESOURCE_RULES, STACK_RULES, Declared, violations
-from tests.infra.stacks import STACKS, record
+from tests.infra.stacks import VARIANTS, record
 
 TAGS = {"project": "courzly", "environment": "dev", "owner": "ops", "cost-center": "edu"}
 PROD = {**TAGS, "environment": "prod"}
@@ -142,17 +142,17 @@ def test_each_stack_rule_passes_a_secured_bucket_and_reports_a_gap(
     }[name]]  # fmt: skip
 
 
-def _declared(stack: str) -> list[Declared]:
-    return [Declared(r.type, r.name, r.inputs) for r in record(stack)]
+def _declared(variant: str) -> list[Declared]:
+    return [Declared(r.type, r.name, r.inputs) for r in record(variant)]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_every_stack_passes_every_policy(stack: str) -> None:
-    assert violations(_declared(stack)) == {}
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_stack_passes_every_policy(variant: str) -> None:
+    assert violations(_declared(variant)) == {}
 
 
 def test_a_setting_broken_on_purpose_is_reported_by_its_policy() -> None:
-    resources = _declared("prod")
+    resources = _declared("prod-single-host")
     broken = []
     for resource in resources:
         if resource.type == INSTANCE:

@@ -15,23 +15,37 @@ import pytest
 from app.migrate import ROOT
 from infra.cloud_init import DATA_DEVICE
 from tests.infra.stacks import (
-    STACKS,
+    VARIANTS,
     Recorder,
     Resource,
     as_runtime_config,
     of_type,
+    profile_of,
     record,
+    settings_of,
     stack_file,
 )
 
+SINGLE = [v for v in VARIANTS if profile_of(v) == "single-host"]
+SCALED = [v for v in VARIANTS if profile_of(v) == "scaled"]
+
 
 @cache
-def declared(stack: str) -> tuple[Resource, ...]:
-    return tuple(record(stack))
+def declared(variant: str) -> tuple[Resource, ...]:
+    return tuple(record(variant))
 
 
-def one(resources: tuple[Resource, ...], suffix: str) -> dict[str, Any]:
-    [found] = of_type(list(resources), suffix)
+def setting(variant: str, key: str, default: Any = None) -> Any:
+    return settings_of(variant).get(f"courzly:{key}", default)
+
+
+def is_prod(variant: str) -> bool:
+    return VARIANTS[variant][0] == "prod"
+
+
+def one(resources: tuple[Resource, ...], suffix: str, named: str = "") -> dict[str, Any]:
+    """The one resource of a type (whose name contains `named`, when several)."""
+    [found] = [r for r in of_type(list(resources), suffix) if named in r.name]
     return found.inputs
 
 
@@ -42,13 +56,13 @@ def ingress_ports(group: dict[str, Any]) -> dict[int, list[str]]:
     }
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SINGLE)
 def test_web_is_open_ssh_only_to_admins_and_egress_is_narrow(stack: str) -> None:
     group = one(declared(stack), "ec2/securityGroup:SecurityGroup")
     ports = ingress_ports(group)
     assert ports[80] == ports[443] == ["0.0.0.0/0", "::/0"]
-    admins = stack_file(stack)["courzly:adminCidrs"]
-    if stack_file(stack).get("courzly:ssmOnly"):
+    admins = setting(stack, "adminCidrs")
+    if setting(stack, "ssmOnly"):
         assert 22 not in ports
     else:
         assert ports[22] == admins
@@ -58,7 +72,7 @@ def test_web_is_open_ssh_only_to_admins_and_egress_is_narrow(stack: str) -> None
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SINGLE)
 def test_the_host_requires_imdsv2_and_keeps_its_data_on_a_separate_encrypted_volume(
     stack: str,
 ) -> None:
@@ -68,25 +82,25 @@ def test_the_host_requires_imdsv2_and_keeps_its_data_on_a_separate_encrypted_vol
     assert instance["rootBlockDevice"] == {
         "deleteOnTermination": True,
         "encrypted": True,
-        "volumeSize": int(stack_file(stack).get("courzly:rootVolumeGb", 20)),
+        "volumeSize": int(setting(stack, "rootVolumeGb", 20)),
         "volumeType": "gp3",
     }
     data = one(resources, "ebs/volume:Volume")
     assert (data["encrypted"], data["type"]) == (True, "gp3")
-    assert data["size"] == int(stack_file(stack)["courzly:dataVolumeGb"])
+    assert data["size"] == int(setting(stack, "dataVolumeGb"))
     attachment = one(resources, "ec2/volumeAttachment:VolumeAttachment")
     assert attachment["deviceName"] == DATA_DEVICE
-    assert instance["instanceType"] == stack_file(stack)["courzly:instanceType"]
+    assert instance["instanceType"] == setting(stack, "instanceType")
     assert "ansible-playbook" in instance["userData"]
-    assert stack_file(stack)["courzly:repositoryRevision"] in instance["userData"]
+    assert setting(stack, "repositoryRevision") in instance["userData"]
     [image] = [r for r in resources if r.type == "aws:ec2/instance:Instance"]
     assert image.inputs["ami"] == "ami-0debian12"  # looked up, not hard-coded
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SINGLE)
 def test_protections_that_belong_to_prod_are_there_in_prod_only(stack: str) -> None:
     resources = declared(stack)
-    prod = stack == "prod"
+    prod = is_prod(stack)
     assert one(resources, "ec2/instance:Instance").get("disableApiTermination", False) is prod
     assert (
         bool(
@@ -98,35 +112,35 @@ def test_protections_that_belong_to_prod_are_there_in_prod_only(stack: str) -> N
     )
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", list(VARIANTS))
 def test_backups_are_versioned_kms_encrypted_tls_only_and_expire_with_the_retention(
     stack: str,
 ) -> None:
     resources = declared(stack)
-    retention = int(stack_file(stack)["courzly:backupRetentionDays"])
-    assert one(resources, "kms/key:Key")["enableKeyRotation"] is True
-    assert one(resources, "s3/bucketVersioning:BucketVersioning")["versioningConfiguration"] == {
-        "status": "Enabled"
-    }
+    retention = int(setting(stack, "backupRetentionDays"))
+    assert one(resources, "kms/key:Key", "backups")["enableKeyRotation"] is True
+    versioning = one(resources, "s3/bucketVersioning:BucketVersioning", "backups")
+    assert versioning["versioningConfiguration"] == {"status": "Enabled"}
     [rule] = one(resources, "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["rules"]
     assert rule["expiration"]["days"] == retention
     assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == retention
     # Archived after 30 days, unless they expire by then (S3 refuses that combination).
     archive = [{"days": 30, "storageClass": "GLACIER_IR"}] if retention > 30 else []
     assert rule["transitions"] == archive
-    policy = json.loads(one(resources, "s3/bucketPolicy:BucketPolicy")["policy"])
+    policy = json.loads(one(resources, "s3/bucketPolicy:BucketPolicy", "backups")["policy"])
     sids = {s["Sid"]: s for s in policy["Statement"]}
     assert sids["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert sids["DenyOtherEncryption"]["Effect"] == "Deny"
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SINGLE)
 def test_the_host_role_reaches_only_its_bucket_prefix_and_key(stack: str) -> None:
     resources = declared(stack)
     policy = json.loads(one(resources, "iam/rolePolicy:RolePolicy")["policy"])
     resources_named = [r for s in policy["Statement"] for r in [s["Resource"]]]
-    bucket = "arn:aws:mock:::courzly-" + stack + "-backups-bucket"
-    key = "arn:aws:mock:::courzly-" + stack + "-backups-key"
+    environment = VARIANTS[stack][0]
+    bucket = f"arn:aws:mock:::courzly-{environment}-backups-bucket"
+    key = f"arn:aws:mock:::courzly-{environment}-backups-key"
     assert resources_named == [bucket, f"{bucket}/courzly/*", key]
     assert all("*" not in a for s in policy["Statement"] for a in s["Action"])
     attached = {
@@ -140,17 +154,20 @@ def test_the_host_role_reaches_only_its_bucket_prefix_and_key(stack: str) -> Non
     }
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", list(VARIANTS))
 def test_every_taggable_resource_carries_the_stack_tags(stack: str) -> None:
     tagged = [r for r in declared(stack) if "tags" in r.inputs]
     assert len(tagged) > 20
     for resource in tagged:
         tags = resource.inputs["tags"]
-        assert tags["environment"] == stack, resource.name
+        if isinstance(tags, list):  # an Auto Scaling group's, passed on to its instances
+            assert all(t["propagateAtLaunch"] for t in tags), resource.name
+            tags = {t["key"]: t["value"] for t in tags}
+        assert tags["environment"] == VARIANTS[stack][0], resource.name
         assert {"project", "owner", "cost-center"} <= set(tags), resource.name
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SINGLE)
 def test_two_zones_public_and_private_and_no_nat_on_a_single_host(stack: str) -> None:
     resources = list(declared(stack))
     subnets = of_type(resources, "ec2/subnet:Subnet")
@@ -162,12 +179,11 @@ def test_two_zones_public_and_private_and_no_nat_on_a_single_host(stack: str) ->
     assert one(declared(stack), "ec2/vpc:Vpc")["enableDnsHostnames"] is True
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SINGLE)
 def test_alarms_go_to_the_operators_and_the_host_recovers_itself(stack: str) -> None:
     resources = list(declared(stack))
-    assert (
-        one(declared(stack), "sns/topicSubscription:TopicSubscription")["endpoint"]
-        == (stack_file(stack)["courzly:alarmEmail"])
+    assert one(declared(stack), "sns/topicSubscription:TopicSubscription")["endpoint"] == (
+        setting(stack, "alarmEmail")
     )
     alarms = {
         r.name.rsplit("-", 1)[1]: r.inputs for r in of_type(resources, "metricAlarm:MetricAlarm")
@@ -191,3 +207,115 @@ def test_the_entry_point_pulumi_runs_declares_the_same_stack() -> None:
     assert sorted((r.type, r.name) for r in recorder.resources) == sorted(
         (r.type, r.name) for r in declared("dev")
     )
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_scaled_serves_https_from_the_balancer_and_redirects_http(stack: str) -> None:
+    resources = declared(stack)
+    listeners = {
+        r.inputs["port"]: r.inputs for r in of_type(list(resources), "lb/listener:Listener")
+    }
+    assert listeners[443]["protocol"] == "HTTPS"
+    assert listeners[443]["sslPolicy"].startswith("ELBSecurityPolicy-TLS13")
+    redirect = {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}
+    assert listeners[80]["defaultActions"] == [{"type": "redirect", "redirect": redirect}]
+    alb = one(resources, "lb/loadBalancer:LoadBalancer")
+    assert (alb["internal"], alb["dropInvalidHeaderFields"]) == (False, True)
+    assert alb.get("enableDeletionProtection", False) is is_prod(stack)
+    assert one(resources, "acm/certificate:Certificate")["domainName"] == setting(stack, "domain")
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_scaled_app_hosts_run_in_two_private_zones_from_a_hardened_template(stack: str) -> None:
+    resources = declared(stack)
+    group = one(resources, "autoscaling/group:Group")
+    private = {r.name + "-id" for r in of_type(list(resources), "ec2/subnet:Subnet")
+               if r.inputs["tags"]["tier"] == "private"}  # fmt: skip
+    assert group["minSize"] >= 2
+    assert set(group["vpcZoneIdentifiers"]) == private
+    assert group["healthCheckType"] == "ELB"
+    template = one(resources, "ec2/launchTemplate:LaunchTemplate")
+    assert template["metadataOptions"]["httpTokens"] == "required"
+    [disk] = template["blockDeviceMappings"]
+    assert (disk["ebs"]["encrypted"], disk["ebs"]["volumeType"]) == ("true", "gp3")
+    assert of_type(list(resources), "ec2/natGateway:NatGateway")  # private hosts reach out
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_scaled_postgres_and_redis_are_private_encrypted_and_kept(stack: str) -> None:
+    resources = declared(stack)
+    db = one(resources, "rds/instance:Instance")
+    assert (db["engine"], db["engineVersion"], db["multiAz"]) == ("postgres", "15", True)
+    assert db["storageEncrypted"] is True
+    assert db["publiclyAccessible"] is False
+    assert db["backupRetentionPeriod"] == 30
+    assert db["manageMasterUserPassword"] is True
+    assert "password" not in db  # RDS keeps it in Secrets Manager
+    assert db.get("deletionProtection", False) is is_prod(stack)
+    params = {
+        p["name"]: p["value"]
+        for p in one(resources, "rds/parameterGroup:ParameterGroup")["parameters"]
+    }
+    assert params["rds.force_ssl"] == "1"
+    redis = one(resources, "elasticache/replicationGroup:ReplicationGroup")
+    assert redis["engineVersion"].startswith("7")
+    assert (redis["atRestEncryptionEnabled"], redis["transitEncryptionEnabled"]) == (True, True)
+    assert (redis["numCacheClusters"], redis["automaticFailoverEnabled"]) == (2, True)
+    assert redis["authToken"]
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_scaled_tiers_only_reach_the_next_one(stack: str) -> None:
+    groups = {
+        r.name.rsplit("-", 1)[1]: r.inputs
+        for r in of_type(list(declared(stack)), "securityGroup:SecurityGroup")
+    }
+    assert {"alb", "app", "db", "cache"} <= set(groups)
+    env = VARIANTS[stack][0]
+    assert groups["app"]["ingress"][0]["securityGroups"] == [f"courzly-{env}-tier-alb-id"]
+    assert groups["db"]["ingress"] == [
+        {
+            "protocol": "tcp",
+            "fromPort": 5432,
+            "toPort": 5432,
+            "securityGroups": [f"courzly-{env}-tier-app-id"],
+            "description": "from the app hosts",
+        }
+    ]
+    assert groups["cache"]["ingress"][0]["securityGroups"] == [f"courzly-{env}-tier-app-id"]
+    assert (groups["db"]["egress"], groups["cache"]["egress"]) == ([], [])
+    assert 22 not in {r["fromPort"] for r in groups["app"]["ingress"]} or not setting(
+        stack, "ssmOnly"
+    )
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_scaled_media_is_a_secure_bucket_the_app_role_may_use(stack: str) -> None:
+    resources = declared(stack)
+    env = VARIANTS[stack][0]
+    assert one(resources, "s3/bucketVersioning:BucketVersioning", "media")
+    policy = json.loads(one(resources, "iam/rolePolicy:RolePolicy")["policy"])
+    media = {s["Sid"]: s for s in policy["Statement"] if s["Sid"].startswith("Media")}
+    bucket = f"arn:aws:mock:::courzly-{env}-media-bucket"
+    assert media["MediaObjects"]["Resource"] == [bucket, f"{bucket}/*"]
+    assert media["MediaKey"]["Resource"] == f"arn:aws:mock:::courzly-{env}-media-key"
+    assert not of_type(list(resources), "ec2/instance:Instance")  # no single host here
+
+
+def test_with_a_zone_the_domain_points_at_the_host_or_the_balancer() -> None:
+    [single] = [
+        r.inputs for r in declared("dev-with-zone") if r.type.endswith("route53/record:Record")
+    ]
+    assert (single["name"], single["type"], single["records"]) == (
+        "dev.courses.example.com", "A", ["198.51.100.7"]
+    )  # fmt: skip
+    records = {
+        r.name: r.inputs for r in declared("prod-with-zone") if r.type.endswith("record:Record")
+    }
+    alias = records["courzly-prod-dns"]
+    assert alias["aliases"][0]["name"] == "courzly-prod-edge-alb.elb.example"
+    assert records["courzly-prod-edge-cert-validation"]["type"] == "CNAME"  # the certificate's
+    assert of_type(
+        list(declared("prod-with-zone")), "acm/certificateValidation:CertificateValidation"
+    )
+    assert not [r for r in declared("dev") if r.type.endswith("route53/record:Record")]
