@@ -21,6 +21,7 @@ REQUIRED_TAGS = ("project", "environment", "owner", "cost-center")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _REVISION = re.compile(r"^[0-9a-f]{40}$")  # a commit: a branch name would move under us
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
 class Profile(StrEnum):
@@ -49,6 +50,7 @@ class StackConfig:
     repository_url: str
     repository_revision: str
     tags: dict[str, str] = field(default_factory=dict)
+    replica_region: str | None = None  # prod backups copied to this region too
 
     @property
     def is_prod(self) -> bool:
@@ -108,6 +110,11 @@ def parse(values: dict[str, Any], region: str | None) -> StackConfig:
     revision = str(need("repositoryRevision"))
     if not _REVISION.match(revision):
         raise ConfigError("courzly:repositoryRevision must be a full 40-character commit id")
+    replica = values.get("replicaRegion") or None
+    if replica is not None and (not _REGION.match(str(replica)) or replica == region):
+        raise ConfigError("courzly:replicaRegion must be another AWS region, like eu-central-1")
+    if environment == "prod" and replica is None:
+        raise ConfigError("courzly:replicaRegion is required in prod: backups leave the region")
     tags = {str(k): str(v) for k, v in (values.get("tags") or {}).items()}
     tags.setdefault("project", "courzly")
     tags["environment"] = environment
@@ -130,13 +137,14 @@ def parse(values: dict[str, Any], region: str | None) -> StackConfig:
         repository_url=str(need("repositoryUrl")),
         repository_revision=revision,
         tags=tags,
+        replica_region=replica,
     )
 
 
 KEYS = (
     "environment", "profile", "instanceType", "rootVolumeGb", "dataVolumeGb", "domain",
     "zoneId", "adminCidrs", "ssmOnly", "alarmEmail", "backupRetentionDays", "repositoryUrl",
-    "repositoryRevision", "tags",
+    "repositoryRevision", "tags", "replicaRegion",
 )  # fmt: skip
 
 

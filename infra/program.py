@@ -12,6 +12,7 @@ import pulumi_aws as aws
 from infra import cloud_init
 from infra.components.alerts import Alerts, AlertsArgs, HostAlarms, HostAlarmsArgs
 from infra.components.app_fleet import AppFleet, AppFleetArgs
+from infra.components.backup_replica import BackupReplica, BackupReplicaArgs
 from infra.components.backup_storage import BackupStorage, BackupStorageArgs
 from infra.components.cache import Cache, CacheArgs
 from infra.components.database import Database, DatabaseArgs
@@ -57,6 +58,20 @@ def declare(config: StackConfig) -> None:
     else:
         _single_host(config, shared)
     backups = shared.backups
+    if config.replica_region:
+        replica = BackupReplica(
+            config.name("backups-replica"),
+            BackupReplicaArgs(
+                source_bucket_id=backups.bucket.id,
+                source_bucket_arn=backups.bucket.arn,
+                source_key_arn=backups.key.arn,
+                source_versioning=backups.versioning,
+                region=config.replica_region,
+                retention_days=config.backup_retention_days,
+                tags=tags,
+            ),
+        )
+        pulumi.export("backup_replica_bucket", replica.bucket.id)
     pulumi.export("url", f"https://{config.domain}")
     pulumi.export("backup_bucket", backups.bucket.id)
     pulumi.export("backup_prefix", BACKUP_PREFIX)

@@ -11,6 +11,25 @@ from infra.components.secure_bucket import SecureBucket, SecureBucketArgs
 ARCHIVE_AFTER_DAYS = 30  # then Glacier Instant Retrieval: cheap, still read in milliseconds
 
 
+def retention_rule(days: int, archive: bool = True) -> dict[str, object]:
+    """Every version expires after `days`; archived on the way when it lives long enough
+    (S3 refuses an expiry that comes before the move)."""
+    transitions = (
+        [{"days": ARCHIVE_AFTER_DAYS, "storage_class": "GLACIER_IR"}]
+        if archive and days > ARCHIVE_AFTER_DAYS
+        else []
+    )
+    return {
+        "id": "retention",
+        "status": "Enabled",
+        "filter": {},
+        "transitions": transitions,
+        "expiration": {"days": days},
+        "noncurrent_version_expiration": {"noncurrent_days": days},
+        "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
+    }
+
+
 @dataclass(frozen=True)
 class BackupStorageArgs:
     retention_days: int
@@ -31,27 +50,12 @@ class BackupStorage(pulumi.ComponentResource):
             SecureBucketArgs(purpose="backups", tags=args.tags, object_lock=args.object_lock),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.bucket, self.key = secure.bucket, secure.key
+        self.bucket, self.key, self.versioning = secure.bucket, secure.key, secure.versioning
         after_versioning = pulumi.ResourceOptions(parent=self, depends_on=[secure.versioning])
-        transitions = (
-            [{"days": ARCHIVE_AFTER_DAYS, "storage_class": "GLACIER_IR"}]
-            if args.retention_days > ARCHIVE_AFTER_DAYS
-            else []
-        )
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=self.bucket.id,
-            rules=[
-                {
-                    "id": "retention",
-                    "status": "Enabled",
-                    "filter": {},
-                    "transitions": transitions,
-                    "expiration": {"days": args.retention_days},
-                    "noncurrent_version_expiration": {"noncurrent_days": args.retention_days},
-                    "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
-                }
-            ],
+            rules=[retention_rule(args.retention_days)],
             opts=after_versioning,
         )
         if args.object_lock:

@@ -75,6 +75,9 @@ BASE = {
         ({"instanceType": "huge"}, "is not an EC2 instance type"),
         ({"tags": {"owner": "ops"}}, "courzly:tags is missing cost-center"),
         ({"domain": ""}, "courzly:domain is required"),
+        ({"environment": "prod"}, "courzly:replicaRegion is required in prod"),
+        ({"replicaRegion": "eu-west-1"}, "courzly:replicaRegion must be another AWS region"),
+        ({"replicaRegion": "mars"}, "courzly:replicaRegion must be another AWS region"),
     ],
 )
 def test_bad_settings_are_refused_naming_the_key(change: dict[str, Any], reason: str) -> None:

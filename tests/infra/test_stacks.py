@@ -44,8 +44,8 @@ def is_prod(variant: str) -> bool:
 
 
 def one(resources: tuple[Resource, ...], suffix: str, named: str = "") -> dict[str, Any]:
-    """The one resource of a type (whose name contains `named`, when several)."""
-    [found] = [r for r in of_type(list(resources), suffix) if named in r.name]
+    """The one resource of a type (whose name ends with `named`, when there are several)."""
+    [found] = [r for r in of_type(list(resources), suffix) if r.name.endswith(named)]
     return found.inputs
 
 
@@ -118,16 +118,17 @@ def test_backups_are_versioned_kms_encrypted_tls_only_and_expire_with_the_retent
 ) -> None:
     resources = declared(stack)
     retention = int(setting(stack, "backupRetentionDays"))
-    assert one(resources, "kms/key:Key", "backups")["enableKeyRotation"] is True
-    versioning = one(resources, "s3/bucketVersioning:BucketVersioning", "backups")
+    assert one(resources, "kms/key:Key", "-backups-key")["enableKeyRotation"] is True
+    versioning = one(resources, "s3/bucketVersioning:BucketVersioning", "-backups-versioning")
     assert versioning["versioningConfiguration"] == {"status": "Enabled"}
-    [rule] = one(resources, "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["rules"]
+    lifecycle = "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+    [rule] = one(resources, lifecycle, "-backups-lifecycle")["rules"]
     assert rule["expiration"]["days"] == retention
     assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == retention
     # Archived after 30 days, unless they expire by then (S3 refuses that combination).
     archive = [{"days": 30, "storageClass": "GLACIER_IR"}] if retention > 30 else []
     assert rule["transitions"] == archive
-    policy = json.loads(one(resources, "s3/bucketPolicy:BucketPolicy", "backups")["policy"])
+    policy = json.loads(one(resources, "s3/bucketPolicy:BucketPolicy", "-backups-policy")["policy"])
     sids = {s["Sid"]: s for s in policy["Statement"]}
     assert sids["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert sids["DenyOtherEncryption"]["Effect"] == "Deny"
@@ -136,7 +137,7 @@ def test_backups_are_versioned_kms_encrypted_tls_only_and_expire_with_the_retent
 @pytest.mark.parametrize("stack", SINGLE)
 def test_the_host_role_reaches_only_its_bucket_prefix_and_key(stack: str) -> None:
     resources = declared(stack)
-    policy = json.loads(one(resources, "iam/rolePolicy:RolePolicy")["policy"])
+    policy = json.loads(one(resources, "iam/rolePolicy:RolePolicy", "-backups")["policy"])
     resources_named = [r for s in policy["Statement"] for r in [s["Resource"]]]
     environment = VARIANTS[stack][0]
     bucket = f"arn:aws:mock:::courzly-{environment}-backups-bucket"
@@ -293,8 +294,8 @@ def test_scaled_tiers_only_reach_the_next_one(stack: str) -> None:
 def test_scaled_media_is_a_secure_bucket_the_app_role_may_use(stack: str) -> None:
     resources = declared(stack)
     env = VARIANTS[stack][0]
-    assert one(resources, "s3/bucketVersioning:BucketVersioning", "media")
-    policy = json.loads(one(resources, "iam/rolePolicy:RolePolicy")["policy"])
+    assert one(resources, "s3/bucketVersioning:BucketVersioning", "-media-versioning")
+    policy = json.loads(one(resources, "iam/rolePolicy:RolePolicy", "-backups")["policy"])
     media = {s["Sid"]: s for s in policy["Statement"] if s["Sid"].startswith("Media")}
     bucket = f"arn:aws:mock:::courzly-{env}-media-bucket"
     assert media["MediaObjects"]["Resource"] == [bucket, f"{bucket}/*"]
@@ -319,3 +320,20 @@ def test_with_a_zone_the_domain_points_at_the_host_or_the_balancer() -> None:
         list(declared("prod-with-zone")), "acm/certificateValidation:CertificateValidation"
     )
     assert not [r for r in declared("dev") if r.type.endswith("route53/record:Record")]
+
+
+@pytest.mark.parametrize("stack", list(VARIANTS))
+def test_prod_backups_are_replicated_to_another_region_and_no_other_stacks(stack: str) -> None:
+    resources = declared(stack)
+    replication = of_type(list(resources), "s3/bucketReplicationConfig:BucketReplicationConfig")
+    if not is_prod(stack):
+        assert replication == []
+        return
+    [config] = [r.inputs for r in replication]
+    [rule] = config["rules"]
+    assert (rule["status"], rule["deleteMarkerReplication"]) == ("Enabled", {"status": "Enabled"})
+    assert rule["destination"]["bucket"] == "arn:aws:mock:::courzly-prod-backups-replica-bucket"
+    [provider] = [r for r in resources if r.type == "pulumi:providers:aws"]
+    assert provider.inputs["region"] == setting(stack, "replicaRegion") != "eu-west-1"
+    replica_key = one(resources, "kms/key:Key", "-backups-replica-key")
+    assert replica_key["enableKeyRotation"] is True
