@@ -11,23 +11,31 @@ from infra.components.secure_bucket import SecureBucket, SecureBucketArgs
 ARCHIVE_AFTER_DAYS = 30  # then Glacier Instant Retrieval: cheap, still read in milliseconds
 
 
-def retention_rule(days: int, archive: bool = True) -> dict[str, object]:
+def retention_rule(days: int, archive: bool = True) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
     """Every version expires after `days`; archived on the way when it lives long enough
     (S3 refuses an expiry that comes before the move)."""
+    s3 = aws.s3
     transitions = (
-        [{"days": ARCHIVE_AFTER_DAYS, "storage_class": "GLACIER_IR"}]
+        [s3.BucketLifecycleConfigurationRuleTransitionArgs(
+            days=ARCHIVE_AFTER_DAYS, storage_class="GLACIER_IR")]
         if archive and days > ARCHIVE_AFTER_DAYS
         else []
+    )  # fmt: skip
+    return s3.BucketLifecycleConfigurationRuleArgs(
+        id="retention",
+        status="Enabled",
+        filter=s3.BucketLifecycleConfigurationRuleFilterArgs(),
+        transitions=transitions,
+        expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
+        noncurrent_version_expiration=(
+            s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(noncurrent_days=days)
+        ),
+        abort_incomplete_multipart_upload=(
+            s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                days_after_initiation=7
+            )
+        ),
     )
-    return {
-        "id": "retention",
-        "status": "Enabled",
-        "filter": {},
-        "transitions": transitions,
-        "expiration": {"days": days},
-        "noncurrent_version_expiration": {"noncurrent_days": days},
-        "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
-    }
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ class Network(pulumi.ComponentResource):
         public_routes = aws.ec2.RouteTable(
             f"{name}-public",
             vpc_id=self.vpc.id,
-            routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": gateway.id}],
+            routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)],
             tags={**tags, "Name": f"{name}-public"},
             opts=child,
         )
@@ -77,7 +77,7 @@ class Network(pulumi.ComponentResource):
             self.public_subnets.append(public)
             self.private_subnets.append(private)
 
-        private_routes = []
+        private_routes: list[aws.ec2.RouteTableRouteArgs] = []
         if args.nat:
             address = aws.ec2.Eip(
                 f"{name}-nat", domain="vpc", tags={**tags, "Name": f"{name}-nat"}, opts=child
@@ -89,7 +89,9 @@ class Network(pulumi.ComponentResource):
                 tags={**tags, "Name": f"{name}-nat"},
                 opts=child,
             )
-            private_routes = [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": nat.id}]
+            private_routes = [
+                aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)
+            ]
         private_table = aws.ec2.RouteTable(
             f"{name}-private",
             vpc_id=self.vpc.id,

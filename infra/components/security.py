@@ -2,12 +2,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 WORLD_V4, WORLD_V6 = "0.0.0.0/0", "::/0"
 TIME_SERVICE = "169.254.169.123/32"  # Amazon Time Sync, link-local
+
+
+def ingress(port: int, description: str, **sources: Any) -> aws.ec2.SecurityGroupIngressArgs:
+    """One TCP port in; `sources`: cidr_blocks, ipv6_cidr_blocks or security_groups."""
+    return aws.ec2.SecurityGroupIngressArgs(
+        protocol="tcp", from_port=port, to_port=port, description=description, **sources
+    )
+
+
+def egress(port: int, description: str, **targets: Any) -> aws.ec2.SecurityGroupEgressArgs:
+    return aws.ec2.SecurityGroupEgressArgs(
+        protocol="tcp", from_port=port, to_port=port, description=description, **targets
+    )
+
+
+TIME_SYNC = aws.ec2.SecurityGroupEgressArgs(
+    protocol="udp", from_port=123, to_port=123, cidr_blocks=[TIME_SERVICE],
+    description="Amazon Time Sync",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -26,37 +46,22 @@ class HostSecurity(pulumi.ComponentResource):
         self, name: str, args: HostSecurityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("courzly:infra:HostSecurity", name, None, opts)
+        world = {"cidr_blocks": [WORLD_V4], "ipv6_cidr_blocks": [WORLD_V6]}
         web = [
-            {"protocol": "tcp", "from_port": port, "to_port": port,
-             "cidr_blocks": [WORLD_V4], "ipv6_cidr_blocks": [WORLD_V6],
-             "description": f"{label} from anywhere"}
-            for port, label in ((80, "HTTP (redirects to HTTPS, ACME)"), (443, "HTTPS"))
-        ]  # fmt: skip
+            ingress(80, "HTTP (redirects to HTTPS, ACME) from anywhere", **world),
+            ingress(443, "HTTPS from anywhere", **world),
+        ]
         ssh = (
             []
             if args.ssm_only
-            else [
-                {
-                    "protocol": "tcp",
-                    "from_port": 22,
-                    "to_port": 22,
-                    "cidr_blocks": list(args.admin_cidrs),
-                    "description": "SSH from the admins' networks",
-                }
-            ]
+            else [ingress(22, "SSH from the admins' networks", cidr_blocks=list(args.admin_cidrs))]
         )
         out = [
-            {"protocol": "tcp", "from_port": port, "to_port": port,
-             "cidr_blocks": [WORLD_V4], "ipv6_cidr_blocks": [WORLD_V6], "description": label}
-            for port, label in (
-                (443, "HTTPS: packages, AWS APIs, AI provider, backups to S3"),
-                (80, "HTTP: Debian package mirrors"),
-                (587, "SMTP submission for notifications"),
-            )
-        ] + [
-            {"protocol": "udp", "from_port": 123, "to_port": 123,
-             "cidr_blocks": [TIME_SERVICE], "description": "Amazon Time Sync"}
-        ]  # fmt: skip
+            egress(443, "HTTPS: packages, AWS APIs, AI provider, backups to S3", **world),
+            egress(80, "HTTP: Debian package mirrors", **world),
+            egress(587, "SMTP submission for notifications", **world),
+            TIME_SYNC,
+        ]
         self.group = aws.ec2.SecurityGroup(
             f"{name}-host",
             description="Courzly host: web in, SSH from admins, narrow egress",

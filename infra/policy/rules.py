@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-Props = dict[str, Any]
+Props = Mapping[str, Any]
 WORLD = ("0.0.0.0/0", "::/0")
 REQUIRED_TAGS = ("project", "environment", "owner", "cost-center")
 # The types this project declares that take tags: each must carry the required ones.
