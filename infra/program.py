@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra import cloud_init
-from infra.components.alerts import Alerts, AlertsArgs, HostAlarms, HostAlarmsArgs
+from infra.components.alerts import Alarms, Alerts, AlertsArgs, host_metrics, scaled_metrics
 from infra.components.app_fleet import AppFleet, AppFleetArgs
 from infra.components.backup_replica import BackupReplica, BackupReplicaArgs
 from infra.components.backup_storage import BackupStorage, BackupStorageArgs
@@ -131,10 +131,7 @@ def _single_host(config: StackConfig, shared: Shared) -> None:
             tags=tags,
         ),
     )
-    HostAlarms(
-        config.name("host"),
-        HostAlarmsArgs(instance_id=host.instance.id, topic_arn=shared.alerts.topic.arn, tags=tags),
-    )
+    Alarms(config.name("host"), shared.alerts.topic.arn, host_metrics(host.instance.id), tags)
     _dns_record(config, ttl=300, records=[host.address.public_ip])
     pulumi.export("public_ip", host.address.public_ip)
     pulumi.export("instance_id", host.instance.id)
@@ -202,6 +199,13 @@ def _scaled(config: StackConfig, shared: Shared) -> None:
         config.name("cache"),
         CacheArgs(subnet_ids=private, security_group_id=security.cache.id, tags=tags),
     )
+    metrics = scaled_metrics(
+        balancer.alb.arn_suffix,
+        balancer.targets.arn_suffix,
+        database.instance.identifier,
+        cache.group.id,
+    )
+    Alarms(config.name("scaled"), shared.alerts.topic.arn, metrics, tags)
     alias = {
         "name": balancer.alb.dns_name,
         "zone_id": balancer.alb.zone_id,

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+COMPARISONS = {">=": "GreaterThanOrEqualToThreshold", ">": "GreaterThanThreshold",
+               "<": "LessThanThreshold"}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class AlertsArgs:
@@ -34,81 +37,91 @@ class Alerts(pulumi.ComponentResource):
         self.register_outputs({"topic_arn": self.topic.arn})
 
 
-COMPARISONS = {">=": "GreaterThanOrEqualToThreshold", ">": "GreaterThanThreshold"}
-
-
 @dataclass(frozen=True)
-class HostAlarmsArgs:
-    instance_id: pulumi.Input[str]
-    topic_arn: pulumi.Input[str]
-    tags: Mapping[str, str]
+class Metric:
+    """One alarm: `metric` of `namespace` for `dimensions`, `above` the threshold (or below,
+    with "<") for `periods` periods of `period` seconds."""
+
+    label: str
+    description: str
+    namespace: str
+    metric: str
+    dimensions: Mapping[str, pulumi.Input[str]]
+    statistic: str
+    threshold: float
+    above: str = ">"
+    period: int = 300
+    periods: int = 2
+    missing: str = "missing"  # what no data means; "breaching" when silence is a problem
 
 
-class HostAlarms(pulumi.ComponentResource):
-    """The host's own alarms: instance status check, CPU, and the disk of its data volume
-    (reported by the CloudWatch agent the Ansible role installs)."""
+class Alarms(pulumi.ComponentResource):
+    """A set of CloudWatch alarms, each telling the topic when it fires and when it clears."""
 
     def __init__(
-        self, name: str, args: HostAlarmsArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        topic_arn: pulumi.Input[str],
+        metrics: list[Metric],
+        tags: Mapping[str, str],
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("courzly:infra:HostAlarms", name, None, opts)
-        self._args, self._name = args, name
-        self._alarm(
-            "status",
-            "Instance status check failed (the OS is not answering)",
-            "AWS/EC2",
-            "StatusCheckFailed_Instance",
-            "Maximum",
-            60,
-            3,
-            1,
-            ">=",
-        )
-        self._alarm(
-            "cpu",
-            "CPU above 85% for 15 minutes",
-            "AWS/EC2",
-            "CPUUtilization",
-            "Average",
-            300,
-            3,
-            85,
-            ">",
-        )
-        # Reported by the CloudWatch agent (Ansible role); no report is a problem too.
-        self._alarm("disk", "Data volume more than 85% full",
-                    "CWAgent", "disk_used_percent", "Maximum", 300, 2, 85, ">",
-                    path="/srv/courzly")  # fmt: skip
+        super().__init__("courzly:infra:Alarms", name, None, opts)
+        for metric in metrics:
+            aws.cloudwatch.MetricAlarm(
+                f"{name}-{metric.label}",
+                alarm_description=metric.description,
+                namespace=metric.namespace,
+                metric_name=metric.metric,
+                dimensions=dict(metric.dimensions),
+                statistic=metric.statistic,
+                period=metric.period,
+                evaluation_periods=metric.periods,
+                threshold=metric.threshold,
+                comparison_operator=COMPARISONS[metric.above],
+                treat_missing_data=metric.missing,
+                alarm_actions=[topic_arn],
+                ok_actions=[topic_arn],
+                tags=dict(tags),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
         self.register_outputs({})
 
-    def _alarm(
-        self,
-        label: str,
-        description: str,
-        namespace: str,
-        metric: str,
-        statistic: str,
-        period: int,
-        periods: int,
-        threshold: float,
-        above: str,
-        **dimensions: str,
-    ) -> None:
-        args = self._args
-        aws.cloudwatch.MetricAlarm(
-            f"{self._name}-{label}",
-            alarm_description=description,
-            namespace=namespace,
-            metric_name=metric,
-            dimensions={"InstanceId": args.instance_id, **dimensions},
-            statistic=statistic,
-            period=period,
-            evaluation_periods=periods,
-            threshold=threshold,
-            comparison_operator=COMPARISONS[above],
-            treat_missing_data="breaching" if namespace == "CWAgent" else "missing",
-            alarm_actions=[args.topic_arn],
-            ok_actions=[args.topic_arn],
-            tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+
+def host_metrics(instance_id: pulumi.Input[str]) -> list[Metric]:
+    """The single host: status check, CPU, and its data volume's disk (reported by the
+    CloudWatch agent the Ansible role installs: no report is a problem too)."""
+    on = {"InstanceId": instance_id}
+    return [
+        Metric("status", "Instance status check failed (the OS is not answering)", "AWS/EC2",
+               "StatusCheckFailed_Instance", on, "Maximum", 1, ">=", period=60, periods=3),
+        Metric("cpu", "CPU above 85% for 15 minutes", "AWS/EC2", "CPUUtilization", on,
+               "Average", 85, periods=3),
+        Metric("disk", "Data volume more than 85% full", "CWAgent", "disk_used_percent",
+               {**on, "path": "/srv/courzly"}, "Maximum", 85, missing="breaching"),
+    ]  # fmt: skip
+
+
+def scaled_metrics(
+    balancer: pulumi.Input[str],
+    targets: pulumi.Input[str],
+    database: pulumi.Input[str],
+    cache: pulumi.Input[str],
+) -> list[Metric]:
+    """The scaled profile: the load balancer and its hosts, PostgreSQL and Redis."""
+    alb = {"LoadBalancer": balancer}
+    return [
+        Metric("alb-5xx", "More than 10 server errors from the app in 5 minutes",
+               "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", alb, "Sum", 10, periods=1,
+               missing="notBreaching"),
+        Metric("unhealthy-hosts", "An app host failing its health checks for 10 minutes",
+               "AWS/ApplicationELB", "UnHealthyHostCount", {**alb, "TargetGroup": targets},
+               "Maximum", 0),
+        Metric("db-cpu", "PostgreSQL CPU above 80% for 15 minutes", "AWS/RDS",
+               "CPUUtilization", {"DBInstanceIdentifier": database}, "Average", 80, periods=3),
+        Metric("db-storage", "PostgreSQL has less than 5 GB free", "AWS/RDS",
+               "FreeStorageSpace", {"DBInstanceIdentifier": database}, "Minimum", 5 * 1024**3,
+               "<"),
+        Metric("redis-memory", "Redis memory above 85%", "AWS/ElastiCache",
+               "DatabaseMemoryUsagePercentage", {"ReplicationGroupId": cache}, "Maximum", 85),
+    ]  # fmt: skip

@@ -66,6 +66,8 @@ class Recorder(pulumi.runtime.Mocks):
                  "resourceRecordValue": "_y.acm.example"}
             ],
             "fqdn": f"{args.name}.example",
+            "arnSuffix": f"app/{args.name}/0123",
+            "identifier": args.name,
         }  # fmt: skip
         return f"{args.name}-id", {**computed, **args.inputs}
 

@@ -337,3 +337,23 @@ def test_prod_backups_are_replicated_to_another_region_and_no_other_stacks(stack
     assert provider.inputs["region"] == setting(stack, "replicaRegion") != "eu-west-1"
     replica_key = one(resources, "kms/key:Key", "-backups-replica-key")
     assert replica_key["enableKeyRotation"] is True
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_scaled_alarms_watch_the_balancer_the_hosts_postgres_and_redis(stack: str) -> None:
+    alarms = {
+        r.inputs["metricName"]: r.inputs
+        for r in of_type(list(declared(stack)), "metricAlarm:MetricAlarm")
+    }
+    assert set(alarms) == {
+        "HTTPCode_Target_5XX_Count", "UnHealthyHostCount", "CPUUtilization",
+        "FreeStorageSpace", "DatabaseMemoryUsagePercentage",
+    }  # fmt: skip
+    env = VARIANTS[stack][0]
+    topic = f"arn:aws:mock:::courzly-{env}-alerts-alarms"
+    assert all(a["alarmActions"] == [topic] == a["okActions"] for a in alarms.values())
+    assert alarms["UnHealthyHostCount"]["dimensions"] == {
+        "LoadBalancer": f"app/courzly-{env}-edge-alb/0123",
+        "TargetGroup": f"app/courzly-{env}-edge-app/0123",
+    }
+    assert alarms["FreeStorageSpace"]["comparisonOperator"] == "LessThanThreshold"
