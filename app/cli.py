@@ -128,6 +128,36 @@ def run(
                 worker_process.wait(timeout=15)
 
 
+@cli.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Bind address (0.0.0.0 inside a container)")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port")] = 8000,
+    processes: Annotated[int, typer.Option(min=1, max=64, help="API processes")] = 1,
+) -> None:
+    """Serve the API in production: real PostgreSQL and Redis only, no migrations (run
+    `courzly migrate` once per release), behind the edge proxy."""
+    import uvicorn
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    if settings.database_url is None or settings.redis_url is None:
+        typer.secho("serve needs DATABASE_URL and REDIS_URL.", fg="red", err=True)
+        raise typer.Exit(2)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=processes if processes > 1 else None,
+        log_config=None,
+        proxy_headers=False,  # the app resolves client addresses itself (TRUSTED_PROXIES)
+        ws_per_message_deflate=False,
+        timeout_graceful_shutdown=20,  # then open sockets get 1012 and resume elsewhere
+    )
+
+
 @cli.command("worker")
 def worker_command(
     grace_seconds: Annotated[

@@ -123,3 +123,43 @@ def test_create_admin_and_migrate_against_a_real_server(database_url: str, tmp_p
     assert weak.returncode == 2
     assert "Not created" in weak.stderr
     assert "Traceback" not in weak.stderr
+
+
+def test_serve_runs_the_api_on_real_services_and_stops_on_sigterm(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """What the backend image runs: no embedded services, no migration of its own."""
+    command = [sys.executable, "-m", "app.cli"]
+    env = _env(tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url, LOG_LEVEL="INFO")
+    migrated = subprocess.run(
+        [*command, "migrate"], env=env, capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    port = _free_port()
+    process = subprocess.Popen(
+        [*command, "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        _wait_ready(process, port)
+    finally:
+        process.terminate()  # SIGTERM, as `docker stop` sends it
+        stdout, stderr = process.communicate(timeout=60)
+    # A graceful stop, then uvicorn re-raises the signal: the exit says "ended by SIGTERM".
+    assert process.returncode in (0, -signal.SIGTERM), stderr[-3000:]
+    assert "Application shutdown complete" in stdout + stderr  # JSON logs on stdout
+    assert not (tmp_path / "pgdata").exists()  # nothing embedded was started
+
+    missing = subprocess.run(
+        [*command, "serve"], env=_env(tmp_path), capture_output=True, text=True, check=False,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert missing.returncode == 2
+    assert "serve needs DATABASE_URL and REDIS_URL" in missing.stderr
+    assert "Traceback" not in missing.stderr
