@@ -3,7 +3,10 @@ with its inputs, for each stack file exactly as `pulumi up` would read it."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,19 +95,38 @@ def as_runtime_config(settings: dict[str, Any]) -> dict[str, str]:
     }
 
 
+@contextlib.contextmanager
+def event_loop() -> Iterator[None]:
+    """Pulumi's mocks run on the thread's current event loop. An earlier `asyncio.run()`
+    in the same test process leaves none (it unsets it): then one is lent for the run."""
+    try:
+        asyncio.get_event_loop()
+    except RuntimeError:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            yield
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+        return
+    yield
+
+
 def record(variant: str) -> list[Resource]:
     """Run the program for a variant (a stack file, perhaps with settings overridden) and
     return what it declared."""
     recorder = Recorder()
     stack = VARIANTS[variant][0]
-    pulumi.runtime.set_mocks(recorder, project="courzly", stack=stack, preview=False)
-    pulumi.runtime.set_all_config(as_runtime_config(settings_of(variant)))
+    with event_loop():
+        pulumi.runtime.set_mocks(recorder, project="courzly", stack=stack, preview=False)
+        pulumi.runtime.set_all_config(as_runtime_config(settings_of(variant)))
 
-    @pulumi.runtime.test  # waits for every registration and output to settle
-    def run() -> None:
-        program.declare(stack_config.load())
+        @pulumi.runtime.test  # waits for every registration and output to settle
+        def run() -> None:
+            program.declare(stack_config.load())
 
-    run()
+        run()
     return recorder.resources
 
 

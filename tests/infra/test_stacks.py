@@ -19,6 +19,7 @@ from tests.infra.stacks import (
     Recorder,
     Resource,
     as_runtime_config,
+    event_loop,
     of_type,
     profile_of,
     record,
@@ -197,14 +198,15 @@ def test_alarms_go_to_the_operators_and_the_host_recovers_itself(stack: str) -> 
 def test_the_entry_point_pulumi_runs_declares_the_same_stack() -> None:
     """`infra/__main__.py` itself, as `pulumi up` runs it (a script, not a module)."""
     recorder = Recorder()
-    pulumi.runtime.set_mocks(recorder, project="courzly", stack="dev", preview=False)
-    pulumi.runtime.set_all_config(as_runtime_config(stack_file("dev")))
+    with event_loop():
+        pulumi.runtime.set_mocks(recorder, project="courzly", stack="dev", preview=False)
+        pulumi.runtime.set_all_config(as_runtime_config(stack_file("dev")))
 
-    @pulumi.runtime.test
-    def run() -> None:
-        runpy.run_path(str(ROOT / "infra" / "__main__.py"), run_name="__main__")
+        @pulumi.runtime.test
+        def run() -> None:
+            runpy.run_path(str(ROOT / "infra" / "__main__.py"), run_name="__main__")
 
-    run()
+        run()
     assert sorted((r.type, r.name) for r in recorder.resources) == sorted(
         (r.type, r.name) for r in declared("dev")
     )
