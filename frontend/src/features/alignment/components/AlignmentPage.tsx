@@ -1,12 +1,11 @@
 import { Link, useParams } from "react-router-dom";
 
-import { errorMessage } from "../../../api/errors";
+import { LoadFailed } from "../../../components/LoadFailed";
 import { useRunState, useRuns, type RunRead, type RunState } from "../../course/api/runs";
 import { useCourseLive } from "../../course/useCourseLive";
 import { isPolledStatus, phaseLabel, runStatusLabel } from "../../course/run";
 import { coverageSummary, gapReason, outlineLabels, parseAlignment, type AlignmentRow, type Labels } from "../alignment";
 
-const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";
 const notice = "rounded-md bg-white p-6 text-slate-700 shadow";
 
 /** Route: /courses/:courseId/alignment */
@@ -43,12 +42,7 @@ function AlignmentScreen({ courseId }: { courseId: string }) {
           Loading workflow runs…
         </p>
       ) : runs.isError ? (
-        <div role="alert" className="rounded-md bg-red-50 p-4 text-red-800">
-          <p>Could not load the workflow runs: {errorMessage(runs.error)}</p>
-          <button type="button" onClick={() => void runs.refetch()} className={retryButton}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="the workflow runs" error={runs.error} onRetry={() => void runs.refetch()} />
       ) : latest === undefined ? (
         <p className={notice}>
           No workflow run has started for this course, so there is no alignment matrix yet. It is built when a run
@@ -73,12 +67,7 @@ function RunAlignment({ courseId, listed }: { courseId: string; listed: RunRead 
   }
   if (state.isError) {
     return (
-      <div role="alert" className="rounded-md bg-red-50 p-4 text-red-800">
-        <p>Could not load the latest run: {errorMessage(state.error)}</p>
-        <button type="button" onClick={() => void state.refetch()} className={retryButton}>
-          Try again
-        </button>
-      </div>
+      <LoadFailed what="the latest run" error={state.error} onRetry={() => void state.refetch()} />
     );
   }
   const { run, alignment } = state.data;

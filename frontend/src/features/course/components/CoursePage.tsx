@@ -1,6 +1,7 @@
 import { Link, useParams } from "react-router-dom";
 
-import { ApiError, errorMessage } from "../../../api/errors";
+import { ApiError } from "../../../api/errors";
+import { LoadFailed } from "../../../components/LoadFailed";
 import { STATUS_LABELS, STATUS_STYLES } from "../../courses/status";
 import { useCourse } from "../../courses/api/courses";
 import { CourseLessons } from "../../lessons/components/CourseLessons";
@@ -8,7 +9,6 @@ import { PresenceBar } from "../../../live/PresenceBar";
 import { useCourseLive } from "../useCourseLive";
 import { LatestRun } from "./LatestRun";
 
-const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";
 const navLink =
   "rounded-md border border-slate-300 bg-white px-3 py-1 text-sm text-indigo-700 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
 
@@ -47,12 +47,7 @@ function CourseScreen({ courseId }: { courseId: string }) {
             This course does not exist or you cannot see it.
           </p>
         ) : (
-          <div role="alert" className="rounded-md bg-red-50 p-4 text-red-800">
-            <p>Could not load the course: {errorMessage(course.error)}</p>
-            <button type="button" onClick={() => void course.refetch()} className={retryButton}>
-              Try again
-            </button>
-          </div>
+          <LoadFailed what="the course" error={course.error} onRetry={() => void course.refetch()} />
         )}
       </section>
     );

@@ -3,6 +3,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { Link } from "react-router-dom";
 
 import { errorMessage } from "../../../api/errors";
+import { LoadFailed, retryButton } from "../../../components/LoadFailed";
 import { formatDateTime } from "../../../lib/format";
 import { courseKeys } from "../../courses/api/courses";
 import { kindLabel } from "../../reviews/labels";
@@ -16,7 +17,6 @@ import {
   phaseLabel,
 } from "../run";
 
-const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";
 
 /** The course's newest workflow run: status, phase, cost and what waits for review. */
 export function LatestRun({ courseId }: { courseId: string }) {
@@ -33,12 +33,7 @@ export function LatestRun({ courseId }: { courseId: string }) {
           Loading workflow runs…
         </p>
       ) : runs.isError ? (
-        <div role="alert" className="rounded-md bg-red-50 p-4 text-red-800">
-          <p>Could not load the workflow runs: {errorMessage(runs.error)}</p>
-          <button type="button" onClick={() => void runs.refetch()} className={retryButton}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="the workflow runs" error={runs.error} onRetry={() => void runs.refetch()} />
       ) : latest === undefined ? (
         <p className="rounded-md bg-white p-8 text-center text-slate-600">
           No workflow run has started for this course.

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
 
 import { errorMessage } from "../../../api/errors";
+import { LoadFailed } from "../../../components/LoadFailed";
 import { useCurrentUser } from "../../auth/api/auth";
 import { STATUS_LABELS } from "../../courses/status";
 import { useCourse } from "../../courses/api/courses";
@@ -14,7 +15,6 @@ import { isInProgress } from "../status";
 import { ExportForm } from "./ExportForm";
 import { ExportTable } from "./ExportTable";
 
-const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";
 
 /** Route: /courses/:courseId/exports */
 export default function ExportsPage() {
@@ -64,12 +64,7 @@ function ExportsScreen({ courseId }: { courseId: string }) {
           Loading course…
         </p>
       ) : course.isError ? (
-        <div role="alert" className="rounded-md bg-red-50 p-4 text-red-800">
-          <p>Could not load the course: {errorMessage(course.error)}</p>
-          <button type="button" onClick={() => void course.refetch()} className={retryButton}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="the course" error={course.error} onRetry={() => void course.refetch()} />
       ) : course.data.status !== "approved" ? (
         <p role="note" className="rounded-md border border-amber-300 bg-amber-50 p-4 text-amber-900">
           This course is not finally approved (status: {STATUS_LABELS[course.data.status]}), so its exports are
@@ -89,12 +84,7 @@ function ExportsScreen({ courseId }: { courseId: string }) {
               Loading formats…
             </p>
           ) : formats.isError ? (
-            <div role="alert" className="rounded-md bg-red-50 p-4 text-red-800">
-              <p>Could not load the export formats: {errorMessage(formats.error)}</p>
-              <button type="button" onClick={() => void formats.refetch()} className={retryButton}>
-                Try again
-              </button>
-            </div>
+            <LoadFailed what="the export formats" error={formats.error} onRetry={() => void formats.refetch()} />
           ) : (
             <ExportForm courseId={courseId} formats={formats.data} />
           )}
@@ -119,12 +109,7 @@ function ExportsScreen({ courseId }: { courseId: string }) {
             Loading exports…
           </p>
         ) : exports.isError ? (
-          <div role="alert" className="rounded-md bg-red-50 p-4 text-red-800">
-            <p>Could not load the exports: {errorMessage(exports.error)}</p>
-            <button type="button" onClick={() => void exports.refetch()} className={retryButton}>
-              Try again
-            </button>
-          </div>
+          <LoadFailed what="the exports" error={exports.error} onRetry={() => void exports.refetch()} />
         ) : exports.data.length === 0 ? (
           <p className="rounded-md bg-white p-8 text-center text-slate-600">No exports yet.</p>
         ) : (

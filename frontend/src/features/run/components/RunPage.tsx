@@ -1,6 +1,7 @@
 import { Link, useParams } from "react-router-dom";
 
 import { ApiError, errorMessage } from "../../../api/errors";
+import { retryButton } from "../../../components/LoadFailed";
 import { useMyCourseRole } from "../../admin/api/members";
 import { useCurrentUser } from "../../auth/api/auth";
 import { canStartRuns } from "../../auth/permissions";
@@ -15,7 +16,6 @@ import { useLiveRun } from "../useLiveRun";
 import { LessonList } from "./LessonList";
 import { StepList } from "./StepList";
 
-const retryButton = "mt-2 rounded-md border border-red-300 bg-white px-3 py-1 text-sm";
 
 /** Route: /courses/:courseId/run — the course's latest run, live. */
 export default function RunPage() {
