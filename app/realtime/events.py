@@ -33,6 +33,7 @@ class EventType(StrEnum):
     RUN_SUCCEEDED = "run.succeeded"
     RUN_FAILED = "run.failed"
     RUN_CANCELLED = "run.cancelled"
+    OUTLINE_TOKENS = "outline.tokens"  # the outline's JSON as it is written
     LESSON_STARTED = "lesson.started"
     LESSON_TOKENS = "lesson.tokens"
     LESSON_READY = "lesson.ready"

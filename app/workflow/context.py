@@ -96,10 +96,10 @@ class WorkflowDeps:
 
 class TokenBatcher:
     """Streams text to subscribers in small batches: live enough to read along, without
-    one event row per token."""
+    one event row per token. Each event is `fields` plus the chunk number and its text."""
 
-    def __init__(self, deps: WorkflowDeps, lesson_key: str) -> None:
-        self.deps, self.lesson_key = deps, lesson_key
+    def __init__(self, deps: WorkflowDeps, event_type: EventType, fields: dict[str, Any]) -> None:
+        self.deps, self.event_type, self.fields = deps, event_type, fields
         self.pending: list[str] = []
         self.size = 0
         self.last_flush = time.monotonic()
@@ -121,6 +121,27 @@ class TokenBatcher:
             self.last_flush = time.monotonic()
             self.chunks += 1
             await self.deps.emit(
-                EventType.LESSON_TOKENS,
-                {"lesson_key": self.lesson_key, "chunk": self.chunks, "text": text},
+                self.event_type, {**self.fields, "chunk": self.chunks, "text": text}
             )
+
+
+class AttemptBatcher:
+    """A TokenBatcher per attempt of a structured answer: a retry or repair round starts a
+    new text (its chunks numbered from 1 again), which listeners show instead of the last."""
+
+    def __init__(self, deps: WorkflowDeps, event_type: EventType, fields: dict[str, Any]) -> None:
+        self.deps, self.event_type, self.fields = deps, event_type, fields
+        self.attempt = 0
+        self.current: TokenBatcher | None = None
+
+    async def __call__(self, attempt: int, token: str) -> None:
+        if attempt != self.attempt or self.current is None:
+            await self.flush()
+            self.attempt = attempt
+            fields = {**self.fields, "attempt": attempt}
+            self.current = TokenBatcher(self.deps, self.event_type, fields)
+        await self.current(token)
+
+    async def flush(self) -> None:
+        if self.current is not None:
+            await self.current.flush()

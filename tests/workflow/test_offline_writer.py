@@ -11,7 +11,7 @@ from app.workflow.providers.base import ChatTurn
 from app.workflow.providers.offline import OfflineWriter
 from app.workflow.providers.offline_drafts import LESSON_BANNER, OFFLINE_LABEL
 from app.workflow.providers.openai_writer import OpenAIWriter
-from app.workflow.schemas import LessonPlan, ModulePlan, Outline
+from app.workflow.schemas import LessonPlan, ModulePlan, Outline, OutlineDraft
 from tests.workflow.briefs import OBJECTIVES, make_brief, make_outline
 
 
@@ -63,6 +63,19 @@ async def test_outline_has_the_requested_shape_and_covers_every_objective(
         assert lesson.covers
         assert set(lesson.objectives) <= {brief.objectives[i] for i in lesson.covers}
     assert all(m.summary.startswith(f"{OFFLINE_LABEL}:") for m in result.value.modules)
+
+
+async def test_outline_streams_the_json_of_the_draft_in_one_attempt() -> None:
+    texts: dict[int, list[str]] = {}
+
+    async def sink(attempt: int, token: str) -> None:
+        texts.setdefault(attempt, []).append(token)
+
+    result = await OfflineWriter().outline(make_brief(), [], sink)
+
+    assert list(texts) == [1]
+    assert len(texts[1]) > 1  # in pieces, as a model would
+    assert OutlineDraft.model_validate_json("".join(texts[1])) == result.value
 
 
 async def test_outline_reflects_the_feedback_rounds() -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from app.workflow.providers.base import ChatTurn, ProviderError, Usage
 from app.workflow.providers.openai_writer import EDIT_ONLY_REPLY, OpenAIWriter
+from app.workflow.schemas import OutlineDraft
 from tests.fakes.openai_server import FakeOpenAI, Fault
 from tests.fakes.responders import Reply
 from tests.workflow.briefs import make_brief, make_outline
@@ -133,3 +134,42 @@ async def test_control_characters_from_the_model_never_reach_the_lesson(
     result = await writer.lesson(make_brief(), outline, outline.lesson("m1-l1"), [], tokens)
     assert result.value == "# Title\n\nText with a bell.\n"
     assert "".join(tokens.received) == result.value
+
+
+class Attempts:
+    """What a structured answer streamed, per attempt."""
+
+    def __init__(self) -> None:
+        self.texts: dict[int, str] = {}
+
+    async def __call__(self, attempt: int, token: str) -> None:
+        self.texts[attempt] = self.texts.get(attempt, "") + token
+
+
+async def test_outline_streams_its_json_as_it_is_written(
+    writer: OpenAIWriter, fake_openai: FakeOpenAI
+) -> None:
+    streamed = Attempts()
+
+    result = await writer.outline(make_brief(), [], streamed)
+
+    [request] = fake_openai.requests
+    assert request.stream is True
+    assert request.schema_title == "OutlineDraft"  # still structured output, streamed
+    assert list(streamed.texts) == [1]
+    assert OutlineDraft.model_validate_json(streamed.texts[1]) == result.value
+    assert result.usage[0].completion_tokens > 0  # usage arrives in the stream's last chunk
+
+
+async def test_a_repaired_outline_streams_as_a_new_attempt(
+    writer: OpenAIWriter, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.fail_next(Fault.SCHEMA_INVALID)
+    streamed = Attempts()
+
+    result = await writer.outline(make_brief(), [], streamed)
+
+    assert list(streamed.texts) == [1, 2]
+    assert "unexpected" in streamed.texts[1]  # the answer the repair round replaced
+    assert OutlineDraft.model_validate_json(streamed.texts[2]) == result.value
+    assert len(result.usage) == 2

@@ -23,7 +23,7 @@ async def draft_lesson(task: LessonTask, *, runtime: Runtime[WorkflowDeps]) -> C
     await deps.emit(EventType.LESSON_STARTED, {"lesson_key": key, "round": round_})
     outline = Outline.model_validate(task["outline"])
     plan = outline.lesson(key)
-    stream = TokenBatcher(deps, key)
+    stream = TokenBatcher(deps, EventType.LESSON_TOKENS, {"lesson_key": key})
     result = await deps.writer.lesson(deps.brief, outline, plan, task["feedback"], stream)
     await stream.flush()
     await deps.record_usage(Phase.LESSON, result.usage, lesson_key=key)

@@ -4,7 +4,8 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from app.workflow.context import WorkflowDeps
+from app.realtime.events import EventType
+from app.workflow.context import AttemptBatcher, WorkflowDeps
 from app.workflow.providers.base import Phase
 from app.workflow.schemas import Brief, Outline
 from app.workflow.state import CourseState
@@ -15,7 +16,11 @@ async def draft_outline(state: CourseState, *, runtime: Runtime[WorkflowDeps]) -
     deps = runtime.context
     await deps.set_phase("outline")
     brief = Brief.model_validate(state["brief"])
-    result = await deps.writer.outline(brief, state.get("outline_feedback", []))
+    round_ = state.get("outline_rounds", 0) + 1
+    # The outline's JSON streamed as it is written, so authors watch it take shape.
+    stream = AttemptBatcher(deps, EventType.OUTLINE_TOKENS, {"round": round_})
+    result = await deps.writer.outline(brief, state.get("outline_feedback", []), stream)
+    await stream.flush()
     await deps.record_usage(Phase.OUTLINE, result.usage)
     outline = Outline.from_draft(result.value)
     # A model may cite objectives that do not exist; keep only real indexes.
@@ -23,5 +28,5 @@ async def draft_outline(state: CourseState, *, runtime: Runtime[WorkflowDeps]) -
         lesson.covers = sorted({i for i in lesson.covers if 0 <= i < len(brief.objectives)})
     return {
         "outline": outline.model_dump(mode="json"),
-        "outline_rounds": state.get("outline_rounds", 0) + 1,
+        "outline_rounds": round_,
     }

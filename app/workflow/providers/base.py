@@ -24,6 +24,9 @@ from app.workflow.schemas import (
 
 T = TypeVar("T")
 TokenSink = Callable[[str], Awaitable[None]]
+# A structured answer streamed as it is written: (attempt, text). A retry or a repair round
+# is a new attempt, whose text starts over, so listeners drop what the last one sent.
+AttemptSink = Callable[[int, str], Awaitable[None]]
 
 
 class Phase(StrEnum):
@@ -65,7 +68,9 @@ class ProviderError(Exception):
 class CourseWriter(Protocol):
     offline: bool
 
-    async def outline(self, brief: Brief, feedback: Sequence[str]) -> Result[OutlineDraft]: ...
+    async def outline(
+        self, brief: Brief, feedback: Sequence[str], on_token: AttemptSink | None = None
+    ) -> Result[OutlineDraft]: ...
 
     async def lesson(
         self,

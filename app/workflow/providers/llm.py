@@ -26,7 +26,7 @@ from app.config import Settings
 from app.core.schemas import printable
 from app.workflow import prompts
 from app.workflow.prompts import ChatMessage
-from app.workflow.providers.base import ProviderError, Result, TokenSink, Usage
+from app.workflow.providers.base import AttemptSink, ProviderError, Result, TokenSink, Usage
 from app.workflow.providers.retry import (
     Backoff,
     describe_status_error,
@@ -115,9 +115,12 @@ class LLMClient:
         messages: Sequence[ChatMessage],
         schema: type[M],
         temperature: float,
+        on_token: AttemptSink | None = None,
     ) -> Result[M]:
+        """The answer as `schema`, with one repair round; streamed to `on_token` if given."""
         usage: list[Usage] = []
         conversation = list(messages)
+        attempts = 0
         response_format = ResponseFormatJSONSchema(
             type="json_schema",
             json_schema={
@@ -126,11 +129,17 @@ class LLMClient:
                 "strict": False,
             },
         )
-        for repaired in (False, True):
-            attempt = partial(
-                self._complete_json, model, list(conversation), temperature, response_format, usage
+
+        async def attempt(asked: list[ChatMessage]) -> str:
+            nonlocal attempts
+            attempts += 1  # each call, retry or repair, streams a text of its own
+            sink = None if on_token is None else partial(on_token, attempts)
+            return await self._complete_json(
+                model, asked, temperature, response_format, usage, sink
             )
-            content = await self._with_retries(task, attempt, usage)
+
+        for repaired in (False, True):
+            content = await self._with_retries(task, partial(attempt, list(conversation)), usage)
             try:
                 return Result(parse_answer(content, schema), tuple(usage))
             except ValidationError as error:
@@ -152,7 +161,12 @@ class LLMClient:
         temperature: float,
         response_format: ResponseFormatJSONSchema,
         usage: list[Usage],
+        on_token: TokenSink | None,
     ) -> str:
+        if on_token is not None:
+            return await self._stream_json(
+                model, conversation, temperature, response_format, usage, on_token
+            )
         completion = await self._client.chat.completions.create(
             model=model,
             messages=_openai_messages(conversation),
@@ -161,6 +175,34 @@ class LLMClient:
         )
         _record(usage, model, completion.usage)
         return (completion.choices[0].message.content or "") if completion.choices else ""
+
+    async def _stream_json(
+        self,
+        model: str,
+        conversation: list[ChatMessage],
+        temperature: float,
+        response_format: ResponseFormatJSONSchema,
+        usage: list[Usage],
+        on_token: TokenSink,
+    ) -> str:
+        """The same call, streamed: the JSON is forwarded as it arrives and parsed at the end."""
+        parts: list[str] = []
+        stream = await self._client.chat.completions.create(
+            model=model,
+            messages=_openai_messages(conversation),
+            temperature=temperature,
+            response_format=response_format,
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+        async with stream:
+            async for chunk in stream:
+                _record(usage, model, chunk.usage)
+                delta = (chunk.choices[0].delta.content or "") if chunk.choices else ""
+                if delta:
+                    parts.append(delta)
+                    await on_token(delta)
+        return "".join(parts)
 
     async def stream_text(
         self,

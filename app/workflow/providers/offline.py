@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from app.workflow.providers import offline_drafts
-from app.workflow.providers.base import ChatTurn, Result, TokenSink
+from app.workflow.providers.base import AttemptSink, ChatTurn, Result, TokenSink
 from app.workflow.schemas import (
     Brief,
     ChatReplyDraft,
@@ -27,8 +28,14 @@ async def _stream(text: str, on_token: TokenSink) -> None:
 class OfflineWriter:
     offline = True
 
-    async def outline(self, brief: Brief, feedback: Sequence[str]) -> Result[OutlineDraft]:
-        return Result(offline_drafts.outline_draft(brief, feedback))
+    async def outline(
+        self, brief: Brief, feedback: Sequence[str], on_token: AttemptSink | None = None
+    ) -> Result[OutlineDraft]:
+        draft = offline_drafts.outline_draft(brief, feedback)
+        if on_token is not None:
+            # The JSON a model would stream, so the live outline view works offline too.
+            await _stream(draft.model_dump_json(), partial(on_token, 1))
+        return Result(draft)
 
     async def lesson(
         self,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from app.config import Settings
 from app.workflow import prompts
 from app.workflow.providers.base import (
+    AttemptSink,
     ChatTurn,
     Phase,
     ProviderError,
@@ -48,13 +49,16 @@ class OpenAIWriter:
     def _temperature(self) -> float:
         return self._settings.openai_temperature
 
-    async def outline(self, brief: Brief, feedback: Sequence[str]) -> Result[OutlineDraft]:
+    async def outline(
+        self, brief: Brief, feedback: Sequence[str], on_token: AttemptSink | None = None
+    ) -> Result[OutlineDraft]:
         return await self._llm.structured(
             "outline",
             model_for(self._settings, Phase.OUTLINE),
             prompts.outline_messages(brief, feedback),
             OutlineDraft,
             self._temperature,
+            on_token,
         )
 
     async def lesson(

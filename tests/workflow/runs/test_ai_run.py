@@ -3,6 +3,7 @@ as events, the token ledger and cost, and a failing step that is retried from it
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -77,7 +78,13 @@ async def test_an_ai_run_streams_lessons_and_keeps_a_token_ledger(
     assert costs[-1]["run_cost_usd"] == state["run"]["cost_usd"]
     by_phase = {row["phase"]: row for row in state["usage"]}
     assert by_phase["lesson"]["calls"] == 4
-    assert sum(request.stream for request in ai_worker.requests) == 4  # the lessons
+    assert sum(request.stream for request in ai_worker.requests) == 5  # outline and lessons
+    # The outline streamed too: its chunks add up to the JSON the model answered.
+    outline_chunks = [e.payload for e in events if e.type == "outline.tokens"]
+    assert {(p["round"], p["attempt"]) for p in outline_chunks} == {(1, 1)}
+    assert [p["chunk"] for p in outline_chunks] == list(range(1, len(outline_chunks) + 1))
+    streamed_outline = json.loads("".join(str(p["text"]) for p in outline_chunks))
+    assert len(streamed_outline["modules"]) == len(state["outline"]["modules"])
 
 
 async def test_a_step_that_fails_stops_the_run_with_its_reason_and_retry_resumes_it(
