@@ -186,23 +186,45 @@ class LLMClient:
         on_token: TokenSink,
     ) -> str:
         """The same call, streamed: the JSON is forwarded as it arrives and parsed at the end."""
+        streamed = await self._streamed(
+            model, conversation, temperature, usage, on_token, response_format
+        )
+        return streamed.text
+
+    async def _streamed(
+        self,
+        model: str,
+        messages: Sequence[ChatMessage],
+        temperature: float,
+        usage: list[Usage],
+        on_token: TokenSink,
+        response_format: ResponseFormatJSONSchema | None = None,
+    ) -> StreamedText:
+        """One streamed call: each piece of text forwarded as it arrives, usage recorded."""
         parts: list[str] = []
+        finish_reason: str | None = None
         stream = await self._client.chat.completions.create(
             model=model,
-            messages=_openai_messages(conversation),
+            messages=_openai_messages(messages),
             temperature=temperature,
-            response_format=response_format,
             stream=True,
             stream_options={"include_usage": True},
+            response_format=openai.omit if response_format is None else response_format,
         )
         async with stream:
             async for chunk in stream:
                 _record(usage, model, chunk.usage)
-                delta = (chunk.choices[0].delta.content or "") if chunk.choices else ""
+                if not chunk.choices:
+                    continue
+                choice = chunk.choices[0]
+                finish_reason = choice.finish_reason or finish_reason
+                # Control characters (a NUL above all) could not be stored; a model has
+                # no business sending them, so they are dropped as they stream.
+                delta = printable(choice.delta.content or "")
                 if delta:
                     parts.append(delta)
                     await on_token(delta)
-        return "".join(parts)
+        return StreamedText("".join(parts), finish_reason)
 
     async def stream_text(
         self,
@@ -215,32 +237,13 @@ class LLMClient:
         usage: list[Usage] = []
         forwarded = False
 
-        async def attempt() -> StreamedText:
+        async def forward(token: str) -> None:
             nonlocal forwarded
-            parts: list[str] = []
-            finish_reason: str | None = None
-            stream = await self._client.chat.completions.create(
-                model=model,
-                messages=_openai_messages(messages),
-                temperature=temperature,
-                stream=True,
-                stream_options={"include_usage": True},
-            )
-            async with stream:
-                async for chunk in stream:
-                    _record(usage, model, chunk.usage)
-                    if not chunk.choices:
-                        continue
-                    choice = chunk.choices[0]
-                    finish_reason = choice.finish_reason or finish_reason
-                    # Control characters (a NUL above all) could not be stored; a model
-                    # has no business sending them, so they are dropped as they stream.
-                    delta = printable(choice.delta.content or "")
-                    if delta:
-                        parts.append(delta)
-                        forwarded = True
-                        await on_token(delta)
-            return StreamedText("".join(parts), finish_reason)
+            forwarded = True
+            await on_token(token)
+
+        async def attempt() -> StreamedText:
+            return await self._streamed(model, messages, temperature, usage, forward)
 
         # Once tokens reached the listener a retry would repeat them, so it is not tried.
         text = await self._with_retries(task, attempt, usage, lambda: not forwarded)
