@@ -25,6 +25,23 @@ describe("applyEvent", () => {
     expect(state.streams["m1-l1"]).toEqual({ text: "Hello world", nextChunk: 3, round: 1, done: true });
   });
 
+  it("streams the outline's JSON, starting over on a new attempt or round and ignoring older ones", () => {
+    const tokens = (round: number, attempt: number, chunk: number, text: string) => event("outline.tokens", { round, attempt, chunk, text });
+    expect(play(tokens(1, 1, 1, '{"mod'), tokens(1, 1, 2, 'ules"'), tokens(1, 1, 2, 'ules"')).outline).toEqual({
+      round: 1,
+      attempt: 1,
+      text: '{"modules"',
+      nextChunk: 3,
+    });
+    // A repair round replaces what the first attempt wrote; a late chunk of it is dropped.
+    const repaired = play(tokens(1, 1, 1, "not json"), tokens(1, 2, 1, "{"), tokens(1, 1, 2, " at all"));
+    expect(repaired.outline?.text).toBe("{");
+    // The outline written again after feedback: round 2 starts over.
+    const again = play(tokens(1, 2, 1, '{"a": 1}'), tokens(2, 1, 1, "{"));
+    expect(again.outline).toEqual({ round: 2, attempt: 1, text: "{", nextChunk: 2 });
+    expect(play(tokens(1, 1, 1, "{"), event("outline.tokens", { round: 1 })).outline?.text).toBe("{");
+  });
+
   it("starts a regenerated lesson afresh and keeps the others", () => {
     const state = play(
       event("lesson.tokens", { lesson_key: "m1-l1", chunk: 1, text: "first draft" }),
@@ -43,7 +60,7 @@ describe("applyEvent", () => {
       event("run.phase", { phase: "quizzes" }, "r2"),
       event("lesson.tokens", { lesson_key: "m1-l1", chunk: "x", text: 5 }),
     );
-    expect(state).toEqual({ phase: "lessons", costUsd: "0.012300", streams: {} });
+    expect(state).toEqual({ phase: "lessons", costUsd: "0.012300", outline: null, streams: {} });
   });
 });
 

@@ -85,6 +85,23 @@ describe("RunPage", () => {
     expect(screen.getByText("Cost so far").nextElementSibling).toHaveTextContent("$0.50");
   });
 
+  it("shows the outline taking shape while it is written", async () => {
+    const { live } = await liveRun("editor", () => runRead({ status: "running", phase: "outline" }), { outline: null });
+    expect(screen.queryByRole("region", { name: /Outline so far/ })).not.toBeInTheDocument();
+    const whole = JSON.stringify({ modules: [{ title: "Basics", lessons: [{ title: "Ownership" }, { title: "Borrowing" }] }] });
+    const cut = whole.indexOf("Borrowing") + 3;
+    await act(async () => {
+      await live.emit(COURSE_ID, 11, "outline.tokens", { round: 1, attempt: 1, chunk: 1, text: whole.slice(0, cut) });
+    });
+    const sketch = screen.getByRole("region", { name: "Outline so far" });
+    expect(within(sketch).getByText("Basics")).toBeInTheDocument();
+    expect(within(sketch).getAllByRole("listitem").map((item) => item.textContent)).toEqual(["BasicsOwnershipBor", "Ownership", "Bor"]);
+    await act(async () => {
+      await live.emit(COURSE_ID, 12, "outline.tokens", { round: 1, attempt: 1, chunk: 2, text: whole.slice(cut) });
+    });
+    expect(within(sketch).getByText("Borrowing")).toBeInTheDocument();
+  });
+
   it("marks where the run waits and links to the outline's review", async () => {
     const outlineGate = gateRead({ run_id: RUN_ID, course_id: COURSE_ID, kind: "outline", title: "Outline" });
     await liveRun("editor", () => runRead({ status: "waiting", phase: "outline" }), { gates: [outlineGate] });

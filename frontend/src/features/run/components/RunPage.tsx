@@ -14,6 +14,7 @@ import type { LiveRun } from "../stream";
 import { runSteps } from "../steps";
 import { useLiveRun } from "../useLiveRun";
 import { LessonList } from "./LessonList";
+import { OutlineStreamView } from "./OutlineStreamView";
 import { StepList } from "./StepList";
 
 
@@ -70,6 +71,8 @@ function RunDetails({ courseId, state, live }: { courseId: string; state: RunSta
   const phase = live.phase ?? run.phase;
   const cost = live.costUsd ?? run.cost_usd;
   const working = run.status === "running" || run.status === "queued";
+  // While the outline is written (first round or after feedback), it streams here.
+  const writingOutline = working && phase === "outline" && !pending.some((g) => g.kind === "outline");
   return (
     <div className="space-y-6">
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 rounded-lg bg-white p-4 shadow sm:grid-cols-[max-content_1fr]">
@@ -96,6 +99,7 @@ function RunDetails({ courseId, state, live }: { courseId: string; state: RunSta
         </p>
       )}
       <StepList steps={runSteps(run, phase, pending)} />
+      {writingOutline && live.outline !== null && <OutlineStreamView stream={live.outline} />}
       <LessonList courseId={courseId} outline={state.outline} lessons={state.lessons} gates={state.gates} streams={live.streams} />
     </div>
   );
