@@ -150,6 +150,9 @@ class Subscription:
     def notice(self, frame: str) -> None:
         self.connection.send(frame)
 
+    def wants(self, course_id: str) -> bool:
+        return course_id == str(self.course_id)
+
     def resync(self) -> None:
         if self._task is not None and not self._task.done():
             return

@@ -50,8 +50,43 @@ class EventType(StrEnum):
     EXPORT_FAILED = "export.failed"
 
 
+# The courses feed: a notice per event that moves a course on a list (its run's state,
+# lessons to review, decisions, exports), for pages that cannot follow every course.
+FEED = "feed"  # the key of a feed message on its channel
+FEED_TYPES = frozenset(
+    {
+        EventType.RUN_STARTED,
+        EventType.PHASE_CHANGED,
+        EventType.RUN_WAITING,
+        EventType.RUN_SUCCEEDED,
+        EventType.RUN_FAILED,
+        EventType.RUN_CANCELLED,
+        EventType.LESSON_READY,
+        EventType.REVIEW_REQUESTED,
+        EventType.DECISION_MADE,
+        EventType.EXPORT_READY,
+    }
+)
+
+
 def channel(keys: Keys, course_id: uuid.UUID) -> str:
     return keys("events", str(course_id))
+
+
+def feed_channel(keys: Keys) -> str:
+    return keys("events", "_feed")
+
+
+def feed_message(event: WorkflowEvent) -> dict[str, Any] | None:
+    """What the feed says of an event, or None when lists do not care about it."""
+    if event.type not in FEED_TYPES:
+        return None
+    notice = {
+        "course_id": str(event.course_id),
+        "event": event.type,
+        "run_id": str(event.run_id) if event.run_id else None,
+    }
+    return {FEED: notice}
 
 
 def as_message(event: WorkflowEvent) -> dict[str, Any]:
@@ -95,6 +130,9 @@ async def append(
 async def publish(redis: Redis, keys: Keys, events: list[WorkflowEvent]) -> None:
     for event in events:
         await redis.publish(channel(keys, event.course_id), orjson.dumps(as_message(event)))
+        notice = feed_message(event)
+        if notice is not None:
+            await redis.publish(feed_channel(keys), orjson.dumps(notice))
 
 
 async def emit(

@@ -18,11 +18,13 @@ from app.core.errors import BadRequest, CourzlyError
 from app.core.permissions import Permission
 from app.courses import service as courses
 from app.realtime import presence, protocol
+from app.realtime import repository as realtime_rows
 from app.realtime import service as realtime
 from app.realtime.auth import authenticate
 from app.realtime.connection import Subscription
 from app.realtime.dependencies import publish_quietly
 from app.realtime.errors import AfterSeqAhead
+from app.realtime.feed import FeedWatch
 
 if TYPE_CHECKING:
     from app.realtime.socket import SocketSession
@@ -54,6 +56,10 @@ async def dispatch(socket: SocketSession, message: protocol.ClientMessage) -> No
             await _reauthenticate(socket, message)
         elif isinstance(message, protocol.Presence):
             await _presence(socket, message)
+        elif isinstance(message, protocol.Watch):
+            await _watch(socket, message)
+        elif isinstance(message, protocol.Unwatch):
+            await _unwatch(socket, message)
         else:
             await _chat_send(socket, message)
     except CourzlyError as exc:
@@ -141,6 +147,38 @@ async def _subscribe(socket: SocketSession, message: protocol.Subscribe) -> None
     subscription.start(start)
 
 
+async def _visible_courses(socket: SocketSession) -> tuple[bool, set[str]]:
+    """What the socket's user may see on the feed: everything with an organisation-wide
+    role (as the course list), else the courses they are a member of."""
+    user = socket.auth.user
+    if user.role is not None:
+        return True, set()
+    async with socket.resources.read_sessions() as session:
+        return False, await realtime_rows.member_course_ids(session, user.id)
+
+
+async def _watch(socket: SocketSession, message: protocol.Watch) -> None:
+    everything, courses = await _visible_courses(socket)
+    if socket.feed is None:
+        watch = FeedWatch(socket.connection, everything, courses)
+        await socket.resources.hub.watch_feed(watch)
+        socket.feed = watch
+    else:  # watching again: the visible courses are read afresh
+        socket.feed.everything, socket.feed.courses = everything, courses
+    socket.connection.send(protocol.frame("watching", message.id))
+
+
+async def _unwatch(socket: SocketSession, message: protocol.Unwatch) -> None:
+    await stop_watching(socket)
+    socket.connection.send(protocol.frame("unwatched", message.id))
+
+
+async def stop_watching(socket: SocketSession) -> None:
+    watch, socket.feed = socket.feed, None
+    if watch is not None:
+        await socket.resources.hub.unwatch_feed(watch)
+
+
 async def _unsubscribe(socket: SocketSession, message: protocol.Unsubscribe) -> None:
     if not await _drop(socket, message.course_id):
         raise NotSubscribed
@@ -169,6 +207,8 @@ async def _reauthenticate(socket: SocketSession, message: protocol.Auth) -> None
             expires_at=protocol.iso_time(auth.expires_at),
         )
     )
+    if socket.feed is not None:  # a membership added or removed shows from now on
+        socket.feed.everything, socket.feed.courses = await _visible_courses(socket)
     for course_id in list(socket.connection.subscriptions):
         try:
             async with resources.read_sessions() as session:

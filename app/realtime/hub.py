@@ -22,7 +22,7 @@ from redis.asyncio.client import PubSub
 
 from app.core.redis import Keys
 from app.realtime import metrics, protocol
-from app.realtime.events import channel
+from app.realtime.events import FEED, channel, feed_channel
 from app.realtime.presence import PRESENCE
 
 log = logging.getLogger("courzly.realtime")
@@ -37,6 +37,8 @@ class Listener(Protocol):
     def resync(self) -> None: ...
 
     def notice(self, frame: str) -> None: ...  # not an event: no seq, nothing to replay
+
+    def wants(self, course_id: str) -> bool: ...  # asked of the feed's listeners
 
 
 class HubClosed(Exception):
@@ -123,7 +125,19 @@ class EventHub:
     async def listen(self, course_id: uuid.UUID, listener: Listener) -> None:
         """Add a listener and return once Redis has confirmed the channel: from then on no
         published event of the course can pass it by, which the replay relies on."""
-        name = channel(self._keys, course_id)
+        await self._listen(channel(self._keys, course_id), listener)
+
+    async def unlisten(self, course_id: uuid.UUID, listener: Listener) -> None:
+        await self._unlisten(channel(self._keys, course_id), listener)
+
+    async def watch_feed(self, listener: Listener) -> None:
+        """Add a listener to the courses feed; it is offered only the notices it wants."""
+        await self._listen(feed_channel(self._keys), listener)
+
+    async def unwatch_feed(self, listener: Listener) -> None:
+        await self._unlisten(feed_channel(self._keys), listener)
+
+    async def _listen(self, name: str, listener: Listener) -> None:
         async with self._commands:
             found = self._channels.get(name)
             if found is None:
@@ -134,11 +148,10 @@ class EventHub:
         try:
             await asyncio.wait_for(asyncio.shield(found.confirmed), CONFIRM_TIMEOUT_SECONDS)
         except BaseException:
-            await self.unlisten(course_id, listener)
+            await self._unlisten(name, listener)
             raise
 
-    async def unlisten(self, course_id: uuid.UUID, listener: Listener) -> None:
-        name = channel(self._keys, course_id)
+    async def _unlisten(self, name: str, listener: Listener) -> None:
         async with self._commands:
             found = self._channels.get(name)
             if found is None:
@@ -192,6 +205,15 @@ class EventHub:
             if found is None or not isinstance(data, str):
                 return
             decoded = orjson.loads(data)
+            if FEED in decoded:
+                notice, course_id = (
+                    protocol.frame(FEED, **decoded[FEED]),
+                    decoded[FEED]["course_id"],
+                )
+                for listener in list(found.listeners):
+                    if listener.wants(course_id):
+                        listener.notice(notice)
+                return
             if PRESENCE in decoded:
                 notice = protocol.frame(PRESENCE, **decoded[PRESENCE])
                 for listener in list(found.listeners):

@@ -89,11 +89,31 @@ class Presence(_ClientMessage):
     lesson_id: uuid.UUID | None = None
 
 
+class Watch(_ClientMessage):
+    """Follow the courses feed: a notice whenever a readable course's run or reviews move."""
+
+    type: Literal["watch"]
+
+
+class Unwatch(_ClientMessage):
+    type: Literal["unwatch"]
+
+
 ClientMessage = Annotated[
-    Auth | Subscribe | Unsubscribe | Ping | ChatSend | Presence, Field(discriminator="type")
+    Auth | Subscribe | Unsubscribe | Ping | ChatSend | Presence | Watch | Unwatch,
+    Field(discriminator="type"),
 ]
 _CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
-KNOWN_TYPES = ("auth", "subscribe", "unsubscribe", "ping", "chat.send", "presence")
+KNOWN_TYPES = (
+    "auth",
+    "subscribe",
+    "unsubscribe",
+    "ping",
+    "chat.send",
+    "presence",
+    "watch",
+    "unwatch",
+)
 
 
 class BadMessage(Exception):

@@ -27,6 +27,7 @@ from app.realtime import service as realtime
 from app.realtime.auth import SocketAuth, authenticate
 from app.realtime.connection import Connection, Limits
 from app.realtime.dependencies import event_hub, limits
+from app.realtime.feed import FeedWatch
 from app.realtime.hub import EventHub, HubClosed
 
 log = logging.getLogger("courzly.realtime")
@@ -68,6 +69,7 @@ class SocketSession:
         self.connection = Connection(websocket, resources.limits)
         self.id = uuid.uuid4().hex  # its presence entries' name
         self.present: set[uuid.UUID] = set()  # courses where it announced presence
+        self.feed: FeedWatch | None = None  # on the courses feed, once it asked to watch
 
     async def fetch(
         self, course_id: uuid.UUID, after_seq: int, limit: int
@@ -99,6 +101,7 @@ class SocketSession:
             subscription.cancel()
             await self.resources.hub.unlisten(course_id, subscription)
         subscriptions.clear()
+        await handlers.stop_watching(self)
         await handlers.leave_all(self)
         if self.websocket.client_state is not WebSocketState.CONNECTED:
             return
