@@ -34,7 +34,7 @@ from app.realtime.endpoints import router as realtime_router
 from app.realtime.hub import EventHub
 from app.users.endpoints import router as users_router
 from app.web import mount_web_app
-from app.workflow.endpoints import reviews_router, sources_router
+from app.workflow.endpoints import progress_router, reviews_router, sources_router
 from app.workflow.endpoints import router as runs_router
 from app.workflow.runtime import WorkflowRuntime
 
@@ -167,6 +167,7 @@ def include_routers(app: FastAPI) -> None:
         health_router,
         runs_router,
         reviews_router,
+        progress_router,
         sources_router,
         exports_router,
         export_files_router,

@@ -11,7 +11,7 @@ from app.core.api import API_PREFIX
 from app.core.db import SessionDep
 from app.core.dependencies import SettingsDep
 from app.core.pagination import Page, PageDep
-from app.workflow import reviews_queue, service, sources
+from app.workflow import progress, reviews_queue, service, sources
 from app.workflow.dependencies import CanDecide, CanReadRuns, CanStartRuns, OutboxDep, RuntimeDep
 from app.workflow.models import GateKind
 from app.workflow.providers.pricing import CostEstimate, estimate_run
@@ -29,6 +29,7 @@ from app.workflow.schemas import (
 router = APIRouter(prefix=f"{API_PREFIX}/courses/{{course_id}}/runs", tags=["workflow"])
 reviews_router = APIRouter(prefix=f"{API_PREFIX}/reviews", tags=["workflow"])
 sources_router = APIRouter(prefix=f"{API_PREFIX}/courses/{{course_id}}/sources", tags=["workflow"])
+progress_router = APIRouter(prefix=f"{API_PREFIX}/progress", tags=["workflow"])
 
 
 @router.post("/estimate")
@@ -123,6 +124,20 @@ async def pending_reviews(
 ) -> Page[GateRead]:
     """The reviewers' queue across every course the caller can read."""
     return await reviews_queue.pending(session, user, page, course_id, kind)
+
+
+@progress_router.get("")
+async def course_progress(
+    user: CurrentUser,
+    session: SessionDep,
+    course_id: Annotated[
+        list[uuid.UUID],
+        Query(min_length=1, max_length=progress.MAX_COURSES, description="Repeat per course"),
+    ],
+) -> list[progress.CourseProgress]:
+    """Where each course's workflow stands (latest run, lessons approved, reviews waiting),
+    for a page of the courses dashboard; courses the caller cannot read are left out."""
+    return await progress.progress(session, user, course_id)
 
 
 @sources_router.post("", status_code=status.HTTP_201_CREATED)

@@ -693,6 +693,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Course Progress
+         * @description Where each course's workflow stands (latest run, lessons approved, reviews waiting),
+         *     for a page of the courses dashboard; courses the caller cannot read are left out.
+         */
+        get: operations["course_progress_api_v1_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reviews/pending": {
         parameters: {
             query?: never;
@@ -1111,6 +1132,25 @@ export interface components {
             slug: string;
             /** Title */
             title: string;
+        };
+        /** CourseProgress */
+        CourseProgress: {
+            /**
+             * Course Id
+             * Format: uuid
+             */
+            course_id: string;
+            /** Lessons Approved */
+            lessons_approved: number;
+            /** Lessons Total */
+            lessons_total: number;
+            /** Pending Reviews */
+            pending_reviews: number;
+            /** Phase */
+            phase: string | null;
+            /** Run Id */
+            run_id: string | null;
+            run_status: components["schemas"]["RunStatus"] | null;
         };
         /** CourseRead */
         CourseRead: {
@@ -1823,6 +1863,11 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /**
+         * RunStatus
+         * @enum {string}
+         */
+        RunStatus: "queued" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
         /**
          * SourceText
          * @description Text extracted from an uploaded .md/.txt/.pdf, to put in a brief's source_material.
@@ -3538,6 +3583,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    course_progress_api_v1_progress_get: {
+        parameters: {
+            query: {
+                /** @description Repeat per course */
+                course_id: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseProgress"][];
+                };
             };
             /** @description Validation Error */
             422: {
