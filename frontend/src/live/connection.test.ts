@@ -93,6 +93,31 @@ describe("LiveConnection", () => {
     expect(resyncs).toHaveBeenCalledTimes(2); // each start: views fetch their state again
   });
 
+  it("watches the courses feed on its own, watches again after a drop, and then asks for a resync", async () => {
+    const notices: string[] = [];
+    const resync = vi.fn();
+    const stop = live.watchFeed({ notice: (n) => notices.push(`${n.course_id} ${n.event}`), resync });
+    const first = await connected();
+    expect(first.sent).toEqual([{ type: "auth", token: "token-1" }, { type: "watch" }]);
+    first.frame({ type: "watching" });
+    first.frame({ type: "feed", course_id: "c9", event: "review.requested", run_id: "r1" });
+    expect(notices).toEqual(["c9 review.requested"]);
+    expect(resync).not.toHaveBeenCalled(); // the page has just fetched its lists
+
+    first.drop(1006);
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = await connected();
+    expect(second.sent).toEqual([{ type: "auth", token: "token-1" }, { type: "watch" }]);
+    second.frame({ type: "watching" });
+    expect(resync).toHaveBeenCalledTimes(1); // notices sent while away are lost
+    second.frame({ type: "feed.resync" });
+    expect(resync).toHaveBeenCalledTimes(2);
+
+    stop();
+    expect(second.sent.at(-1)).toEqual({ type: "unwatch" });
+    expect(live.status).toBe("idle"); // nothing followed or watched: the socket goes
+  });
+
   it("backs off longer after each failed attempt and starts over once connected", async () => {
     live.follow("c1", () => undefined);
     (await connected()).drop(1006);

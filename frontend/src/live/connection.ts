@@ -1,4 +1,4 @@
-import { CloseCode, parseFrame, type ClientFrame, type CourseEvent, type ServerFrame } from "./frames";
+import { CloseCode, parseFrame, type ClientFrame, type CourseEvent, type FeedNotice, type ServerFrame } from "./frames";
 
 export type LiveStatus = "idle" | "connecting" | "live" | "reconnecting" | "offline";
 export type EventListener = (event: CourseEvent) => void;
@@ -6,6 +6,12 @@ export type EventListener = (event: CourseEvent) => void;
 export type ResyncListener = () => void;
 /** Frames about a course that are not events (presence): the state now, not history. */
 export type NoticeListener = (frame: ServerFrame) => void;
+
+/** A watcher of the courses feed: each notice, and `resync` when some may have been missed. */
+export interface FeedWatcher {
+  notice(notice: FeedNotice): void;
+  resync(): void;
+}
 
 export interface Session {
   /** The current access token, renewed first when it is about to expire; null: signed out. */
@@ -72,6 +78,9 @@ export function defaultBackoff(attempt: number): number {
  */
 export class LiveConnection {
   private readonly courses = new Map<string, Course>();
+  private readonly feedWatchers = new Set<FeedWatcher>();
+  /** The feed was watched on an earlier socket: watching again follows a gap. */
+  private feedWatched = false;
   private readonly statusListeners = new Set<(status: LiveStatus) => void>();
   private socket: SocketLike | null = null;
   private attempt = 0;
@@ -116,9 +125,30 @@ export class LiveConnection {
       if (followed.events.size === 0 && this.courses.get(courseId) === followed) {
         this.courses.delete(courseId);
         this.send({ type: "unsubscribe", course_id: courseId });
-        if (this.courses.size === 0) this.shutDown();
+        if (this.idle) this.shutDown();
       }
     };
+  }
+
+  /**
+   * Watch the courses feed (lists of many courses); the returned function stops. After a
+   * reconnect the watcher is told to resync: notices are not replayed.
+   */
+  watchFeed(watcher: FeedWatcher): () => void {
+    if (this.feedWatchers.size === 0) this.send({ type: "watch" });
+    this.feedWatchers.add(watcher);
+    this.ensureConnected();
+    return () => {
+      if (!this.feedWatchers.delete(watcher) || this.feedWatchers.size > 0) return;
+      this.feedWatched = false;
+      this.send({ type: "unwatch" });
+      if (this.idle) this.shutDown();
+    };
+  }
+
+  /** Nothing is followed or watched: the socket may go. */
+  private get idle(): boolean {
+    return this.courses.size === 0 && this.feedWatchers.size === 0;
   }
 
   /**
@@ -148,9 +178,11 @@ export class LiveConnection {
     return true;
   }
 
-  /** Sign-out: close and forget every course. */
+  /** Sign-out: close and forget every course and the feed. */
   close(): void {
     this.courses.clear();
+    this.feedWatchers.clear();
+    this.feedWatched = false;
     this.shutDown();
   }
 
@@ -181,7 +213,7 @@ export class LiveConnection {
   private async connect(): Promise<void> {
     this.setStatus(this.attempt === 0 ? "connecting" : "reconnecting");
     const token = await this.options.session.accessToken();
-    if (this.courses.size === 0) return this.shutDown();
+    if (this.idle) return this.shutDown();
     if (token === null) return this.setStatus("offline");
     const socket = this.openSocket(this.options.url);
     this.socket = socket;
@@ -225,6 +257,16 @@ export class LiveConnection {
       case "presence":
         for (const listener of [...(this.courses.get(frame.course_id)?.notices ?? [])]) listener(frame);
         return;
+      case "watching":
+        if (this.feedWatched) this.resyncFeed(); // a new socket: notices in between are lost
+        this.feedWatched = true;
+        return;
+      case "feed":
+        for (const watcher of [...this.feedWatchers]) watcher.notice(frame);
+        return;
+      case "feed.resync":
+        this.resyncFeed();
+        return;
       case "lagged":
         for (const { course_id, after_seq } of frame.resume) {
           const course = this.courses.get(course_id);
@@ -236,7 +278,12 @@ export class LiveConnection {
     }
   }
 
+  private resyncFeed(): void {
+    for (const watcher of [...this.feedWatchers]) watcher.resync();
+  }
+
   private subscribeAll(socket: SocketLike): void {
+    if (this.feedWatchers.size > 0) this.sendOn(socket, { type: "watch" });
     for (const [courseId, course] of this.courses) {
       const frame: ClientFrame =
         course.lastSeq === null
@@ -273,7 +320,7 @@ export class LiveConnection {
     detach(socket);
     this.socket = null;
     this.failPending();
-    if (this.courses.size === 0) return this.shutDown();
+    if (this.idle) return this.shutDown();
     if (code === CloseCode.policyViolation || code === CloseCode.tokenExpired) {
       void this.renewThenRetry();
       return;

@@ -3,7 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState, us
 import type { ApiSession } from "../api/client";
 import { useApi } from "../api/context";
 import { LiveConnection, type LiveStatus, type SocketLike } from "./connection";
-import type { CourseEvent } from "./frames";
+import type { CourseEvent, FeedNotice } from "./frames";
 
 const LiveContext = createContext<LiveConnection | null>(null);
 const RENEW_BEFORE_MS = 30_000; // a token about to expire would be refused mid-handshake
@@ -87,4 +87,43 @@ export function useLiveStatus(): LiveStatus {
 export function useLiveRequest(): LiveConnection["request"] {
   const live = useLiveConnection();
   return useCallback((frame) => live.request(frame), [live]);
+}
+
+const FEED_SETTLE_MS = 250; // one refetch for a burst (a run's phase, wait and review at once)
+
+/**
+ * Calls `onChange` when courses the user may read move (run state, reviews, exports), at most
+ * once per burst, and after a reconnect: for pages listing many courses. `onChange` gets the
+ * notices of the burst; none after a reconnect, when everything may have changed.
+ */
+export function useCoursesFeed(onChange: (notices: FeedNotice[]) => void): void {
+  const live = useLiveConnection();
+  const handler = useRef(onChange);
+  handler.current = onChange;
+  useEffect(() => {
+    let burst: FeedNotice[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      timer = null;
+      const notices = burst;
+      burst = [];
+      handler.current(notices);
+    };
+    const stop = live.watchFeed({
+      notice: (notice) => {
+        burst.push(notice);
+        timer ??= setTimeout(flush, FEED_SETTLE_MS);
+      },
+      resync: () => {
+        burst = [];
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        handler.current([]);
+      },
+    });
+    return () => {
+      stop();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [live]);
 }

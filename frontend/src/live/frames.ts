@@ -26,14 +26,28 @@ export type ServerFrame =
   | { type: "error"; error: string; detail: string; course_id?: string; id?: string }
   | { type: "chat.accepted"; id?: string; course_id: string; message_id: string; seq: number }
   | { type: "presence"; course_id: string; people: Person[] }
+  | { type: "watching"; id?: string }
+  | { type: "unwatched"; id?: string }
+  | FeedNotice
+  | { type: "feed.resync" }
   | { type: "pong" };
+
+/** The courses feed: a course the socket may read moved (its run, its reviews, an export). */
+export interface FeedNotice {
+  type: "feed";
+  course_id: string;
+  event: string;
+  run_id: string | null;
+}
 
 export type ClientFrame =
   | { type: "auth"; token: string }
   | { type: "subscribe"; course_id: string; after_seq?: number }
   | { type: "unsubscribe"; course_id: string }
   | { type: "chat.send"; id: string; course_id: string; lesson_id?: string; text: string }
-  | { type: "presence"; course_id: string; state: "viewing" | "editing"; lesson_id?: string };
+  | { type: "presence"; course_id: string; state: "viewing" | "editing"; lesson_id?: string }
+  | { type: "watch" }
+  | { type: "unwatch" };
 
 /** Close codes that decide what the client does next (docs/realtime.md, "Close codes"). */
 export const CloseCode = {

@@ -1,10 +1,17 @@
 import { Link } from "react-router-dom";
 
 import { formatDateTime } from "../../../lib/format";
-import type { CourseSummary } from "../api/courses";
+import type { CourseProgress, CourseSummary } from "../api/courses";
 import { STATUS_LABELS, STATUS_STYLES } from "../status";
+import { ProgressCell, ReviewsCell } from "./ProgressCells";
 
-export function CourseTable({ courses }: { courses: CourseSummary[] }) {
+export function CourseTable({
+  courses,
+  progress,
+}: {
+  courses: CourseSummary[];
+  progress: ReadonlyMap<string, CourseProgress>;
+}) {
   return (
     <table className="min-w-full divide-y divide-slate-200 bg-white text-left text-sm">
       <caption className="sr-only">Courses</caption>
@@ -15,6 +22,12 @@ export function CourseTable({ courses }: { courses: CourseSummary[] }) {
           </th>
           <th scope="col" className="px-4 py-2 font-medium">
             Status
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Progress
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Reviews waiting
           </th>
           <th scope="col" className="px-4 py-2 font-medium">
             Updated
@@ -39,6 +52,12 @@ export function CourseTable({ courses }: { courses: CourseSummary[] }) {
               <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_STYLES[course.status]}`}>
                 {STATUS_LABELS[course.status]}
               </span>
+            </td>
+            <td className="px-4 py-2">
+              <ProgressCell course={course} progress={progress.get(course.id)} />
+            </td>
+            <td className="px-4 py-2">
+              <ReviewsCell course={course} progress={progress.get(course.id)} />
             </td>
             <td className="px-4 py-2 text-slate-600">
               <time dateTime={course.updated_at}>{formatDateTime(course.updated_at)}</time>

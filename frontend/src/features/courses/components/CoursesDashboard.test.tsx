@@ -1,10 +1,10 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { apiError, json, signedInApi, type Role } from "../../../test/fakeApi";
 import { renderApp } from "../../../test/render";
-import type { CourseSummary } from "../api/courses";
+import type { CourseProgress, CourseSummary } from "../api/courses";
 
 const COURSES = "/api/v1/courses";
 
@@ -33,7 +33,64 @@ function page(items: CourseSummary[], total = items.length, pageNumber = 1) {
   return json({ items, page: pageNumber, page_size: 20, total });
 }
 
+function progressOf(courseId: string, changes: Partial<CourseProgress> = {}): CourseProgress {
+  return {
+    course_id: courseId,
+    run_id: null,
+    run_status: null,
+    phase: null,
+    lessons_total: 0,
+    lessons_approved: 0,
+    pending_reviews: 0,
+    ...changes,
+  };
+}
+
 describe("courses dashboard", () => {
+  it("shows each course's progress and waiting reviews, and follows them live", async () => {
+    const first = course(1, "in_review");
+    let approved = 1;
+    const api = signedInApi("editor", (_request, url) => {
+      if (url.pathname === COURSES) return page([first, course(2)]);
+      if (url.pathname === "/api/v1/progress") {
+        const asked = url.searchParams.getAll("course_id");
+        const running = { run_id: "r1", run_status: "waiting", phase: "lessons", lessons_total: 4 } as const;
+        return json([progressOf(asked[0]!, { ...running, lessons_approved: approved, pending_reviews: 4 - approved }), progressOf(asked[1]!)]);
+      }
+      return apiError(404, "not_found", "Not found.");
+    });
+    const view = renderApp(api.session, "/courses");
+
+    const bar = await screen.findByRole("progressbar", { name: "Lessons approved in Course 1" });
+    expect(bar).toHaveAttribute("value", "1");
+    expect(bar).toHaveAttribute("max", "4");
+    const rows = within(screen.getByRole("table", { name: "Courses" })).getAllByRole("row").slice(1);
+    expect(rows[0]).toHaveTextContent("1 of 4 approved");
+    expect(rows[0]).toHaveTextContent("Lessons: waiting for review");
+    expect(within(rows[0]!).getByRole("link", { name: "3 reviews wait on Course 1" })).toHaveAttribute(
+      "href",
+      `/reviews?course=${first.id}`,
+    );
+    expect(rows[1]).toHaveTextContent("No run yet");
+    expect(rows[1]).toHaveTextContent("None");
+    expect(new URL(api.requestsTo("/api/v1/progress")[0]!.url).searchParams.getAll("course_id")).toEqual([first.id, course(2).id]);
+
+    // The page watches the courses feed: a decision elsewhere refetches, no reload.
+    const socket = await view.live.server();
+    await waitFor(() => expect(socket.sent).toContainEqual({ type: "watch" }));
+    socket.frame({ type: "watching" });
+    approved = 2;
+    await act(async () => {
+      socket.frame({ type: "feed", course_id: first.id, event: "review.decided", run_id: "r1" });
+      socket.frame({ type: "feed", course_id: first.id, event: "run.waiting", run_id: "r1" });
+    });
+    await waitFor(() => expect(rows[0]).toHaveTextContent("2 of 4 approved"));
+    expect(within(rows[0]!).getByRole("link", { name: "2 reviews wait on Course 1" })).toBeInTheDocument();
+    // One burst, one refetch of each.
+    expect(api.requestsTo("/api/v1/progress")).toHaveLength(2);
+  });
+
+
   it("lists the courses with title, status and update time", async () => {
     const api = signedIn("viewer", () => page([course(1, "draft"), course(2, "in_review")]));
     renderApp(api.session, "/courses");

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 import { Link } from "react-router-dom";
 
 import { errorMessage } from "../../../api/errors";
@@ -6,7 +6,7 @@ import { useDebouncedValue } from "../../../lib/useDebouncedValue";
 import { pageParam, useUrlParams, type ParamChanges } from "../../../lib/urlParams";
 import { useCurrentUser } from "../../auth/api/auth";
 import { canCreateCourses } from "../../auth/permissions";
-import { useCourses, type CourseListParams } from "../api/courses";
+import { useCourseProgress, useCourses, useLiveCourseLists, type CourseListParams } from "../api/courses";
 import { COURSE_STATUSES, isCourseStatus, STATUS_LABELS } from "../status";
 import { CourseTable } from "./CourseTable";
 import { Pagination } from "../../../components/Pagination";
@@ -36,6 +36,9 @@ export default function CoursesDashboard() {
   const [search, setSearch] = useState(params.q ?? "");
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
   const courses = useCourses(params);
+  const listed = useMemo(() => courses.data?.items.map((course) => course.id) ?? [], [courses.data]);
+  const progress = useCourseProgress(listed);
+  useLiveCourseLists();
   const ids = { search: useId(), status: useId() };
 
   useEffect(() => {
@@ -116,7 +119,7 @@ export default function CoursesDashboard() {
         </p>
       ) : (
         <div aria-busy={courses.isFetching} className="overflow-x-auto rounded-lg shadow">
-          <CourseTable courses={courses.data.items} />
+          <CourseTable courses={courses.data.items} progress={progress} />
         </div>
       )}
 

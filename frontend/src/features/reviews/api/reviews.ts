@@ -11,6 +11,7 @@ import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
 import { unwrap } from "../../../api/errors";
 import type { components, paths } from "../../../api/schema";
+import { useCoursesFeed, useLiveStatus } from "../../../live/context";
 import { membersQueryOptions, type Member } from "../../admin/api/members";
 import { courseQueryOptions, type CourseRead } from "../../courses/api/courses";
 
@@ -26,8 +27,8 @@ export type PendingParams = NonNullable<
 /** DecisionCreate.feedback maxLength in src/api/openapi.json (a test keeps the two equal). */
 export const FEEDBACK_MAX_LENGTH = 10_000;
 
-// Polling until the live WebSocket feed exists; it will invalidate this query on
-// gate.opened / decision.made events instead, and this interval can go.
+// The courses feed refetches the queue as gates open and close; polling covers only a
+// socket that is down.
 export const QUEUE_REFETCH_MS = 15_000;
 
 export const reviewKeys = {
@@ -96,7 +97,12 @@ export function courseTitleQueryOptions(client: ApiClient, courseId: string) {
 
 export function usePendingReviews(params: PendingParams) {
   const { client } = useApi();
-  return useQuery(pendingReviewsQueryOptions(client, params));
+  const live = useLiveStatus() === "live";
+  const queryClient = useQueryClient();
+  // Gates open and close with run and review events of any readable course.
+  useCoursesFeed(() => void queryClient.invalidateQueries({ queryKey: reviewKeys.pending }));
+  const options = pendingReviewsQueryOptions(client, params);
+  return useQuery({ ...options, refetchInterval: live ? false : options.refetchInterval });
 }
 
 /** Course id -> title, for the ids given (missing while loading or when unreadable). */

@@ -86,7 +86,22 @@ describe("reviewers' dashboard", () => {
     vi.useRealTimers();
   });
 
-  it("refetches the queue every 15 seconds", async () => {
+  it("refetches the queue when the courses feed says a gate opened, without polling while live", async () => {
+    const server: Server = { gates: [gate(1, { title: "Knots" })] };
+    const api = signedIn("reviewer", server);
+    const view = renderReviewQueue(api);
+    await screen.findByText("Knots");
+    const socket = await view.live.server();
+    await waitFor(() => expect(socket.sent).toContainEqual({ type: "watch" }));
+    socket.frame({ type: "watching" });
+    server.gates = [...server.gates, gate(2, { title: "Splices" })];
+
+    socket.frame({ type: "feed", course_id: server.gates[1]!.course_id, event: "review.requested", run_id: null });
+
+    expect(await screen.findByText("Splices")).toBeInTheDocument();
+  });
+
+  it("refetches the queue every 15 seconds while the live connection is down", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const server: Server = { gates: [gate(1, { title: "Knots" })] };
     const api = signedIn("viewer", server);
