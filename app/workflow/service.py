@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from langgraph.errors import InvalidUpdateError
+from langgraph.types import StateSnapshot
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.audit import service as audit
@@ -47,6 +48,7 @@ from app.workflow.schemas import (
     RunRead,
     RunState,
 )
+from app.workflow.state import merge_by_key
 from app.workflow.validation import check_decision
 
 ADVANCE = "workflow.advance"
@@ -137,21 +139,33 @@ async def run_state(
 ) -> RunState:
     run = await get_run(session, access, run_id)
     values: dict[str, Any] = {}
+    lessons: dict[str, dict[str, Any]] = {}
     if run.head_checkpoint is not None:
         snapshot = await runtime.graph.aget_state(
-            run_config(run, checkpoint_id=run.head_checkpoint)
+            run_config(run, checkpoint_id=run.head_checkpoint), subgraphs=True
         )
         values = dict(snapshot.values)
+        lessons = merge_by_key(values.get("lessons", {}), _lessons_in_flight(snapshot))
     outline = values.get("outline")
     return RunState(
         run=RunRead.model_validate(run),
         gates=[GateRead.model_validate(g) for g in await repository.gates(session, run.id)],
         outline=Outline.model_validate(outline) if outline else None,
         outline_feedback=list(values.get("outline_feedback", [])),
-        lessons=dict(values.get("lessons", {})),
+        lessons=lessons,
         alignment=values.get("alignment"),
         usage=await repository.usage_by_phase(session, run.id),
     )
+
+
+def _lessons_in_flight(snapshot: StateSnapshot) -> dict[str, dict[str, Any]]:
+    """What each lesson's own loop has done so far: the course graph's state gets it only
+    when the loop ends, with the lesson approved."""
+    found: dict[str, dict[str, Any]] = {}
+    for task in snapshot.tasks:
+        if isinstance(task.state, StateSnapshot):
+            found = merge_by_key(found, task.state.values.get("lessons", {}))
+    return found
 
 
 async def decide(

@@ -40,3 +40,21 @@ class CourseState(TypedDict, total=False):
     alignment: dict[str, Any] | None
     final_feedback: Annotated[list[str], operator.add]
     approved: bool
+
+
+class LessonFlowState(TypedDict, total=False):
+    """One lesson's loop (draft, review, draft again on rejection), a subgraph of its own:
+    each lesson moves on as soon as its own gate is decided, whatever the others wait for."""
+
+    key: str
+    outline: dict[str, Any]
+    feedback: list[str]  # every rejection of this lesson so far, oldest first
+    rounds: int  # drafts made so far
+    lessons: Annotated[dict[str, dict[str, Any]], merge_by_key]  # only this lesson's entry
+
+
+class LessonFlowOutput(TypedDict, total=False):
+    """What the loop hands back to the course graph: its lesson's entry, nothing else (the
+    outline it was given must not be written back by every lesson at once)."""
+
+    lessons: Annotated[dict[str, dict[str, Any]], merge_by_key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import subprocess
@@ -245,3 +246,20 @@ def test_runs_as_a_separate_process_for_benchmarks() -> None:
         process.wait(timeout=10)
         assert process.stdout is not None
         process.stdout.close()
+
+
+async def test_a_held_answer_waits_for_the_release(fake_openai: FakeOpenAI) -> None:
+    fake_openai.hold()
+    async with client_for(fake_openai) as client:
+        asked = asyncio.create_task(
+            client.chat.completions.create(
+                model="m-1", messages=[{"role": "user", "content": "hi"}]
+            )
+        )
+        while not fake_openai.requests:  # recorded at once, answered later
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)
+        assert not asked.done()
+        fake_openai.release()
+        completion = await asyncio.wait_for(asked, 10)
+    assert completion.choices[0].message.content == "A reply from the fake OpenAI server."

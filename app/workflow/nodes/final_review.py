@@ -42,7 +42,7 @@ async def review_final(state: CourseState, *, runtime: Runtime[WorkflowDeps]) ->
             updates[key] = {"status": "rejected", "feedback": feedback}
             rounds = int(lessons.get(key, {}).get("rounds", 0))
             task = lesson_task(key, state["outline"] or {}, feedback, rounds)
-            sends.append(Send("draft_lesson", task))
+            sends.append(Send("lesson", task))
             await generated.set_lesson_status(session, deps.course_id, key, LessonStatus.DRAFTED)
         await session.commit()
     await deps.set_phase("lessons")

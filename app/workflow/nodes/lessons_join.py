@@ -11,8 +11,9 @@ from app.workflow.tasks import ModuleTask
 
 
 async def join_lessons(state: CourseState, *, runtime: Runtime[WorkflowDeps]) -> Command[str]:
-    """Quizzes start once every lesson of the outline is approved; until then this branch
-    simply ends and the lessons still under review keep the run waiting."""
+    """Quizzes start once every lesson of the outline is approved. Every lesson loop of the
+    step has ended (approved) when this runs; the check guards a final-review redraft of
+    some lessons against a stale view of the others."""
     outline = Outline.model_validate(state["outline"])
     lessons = state.get("lessons", {})
     if any(lessons.get(p.key, {}).get("status") != "approved" for p in outline.lessons()):

@@ -47,5 +47,5 @@ async def review_outline(state: CourseState, *, runtime: Runtime[WorkflowDeps]) 
     outline_json = outline.model_dump(mode="json")
     return Command(
         update={"outline": outline_json, "lessons": lessons},
-        goto=[Send("draft_lesson", lesson_task(key, outline_json, [], 0)) for key in lessons],
+        goto=[Send("lesson", lesson_task(key, outline_json, [], 0)) for key in lessons],
     )

@@ -160,3 +160,38 @@ async def test_a_decision_on_a_gate_that_is_not_pending_is_a_conflict(
     assert other.status_code == 409
     assert other.json()["error"] == "gate_not_pending"
     assert await _count(factory, WorkflowEvent, WorkflowEvent.type == "review.decided") == 1
+
+
+async def test_a_rejected_lesson_is_rewritten_while_the_others_still_wait(
+    client: httpx.AsyncClient, factory: Factory, offline_worker: None
+) -> None:
+    """Each lesson is a loop of its own: a rejection is acted on at once, not when every
+    other lesson of the course has been reviewed too; quizzes wait for all of them."""
+    editor = await factory.user(Role.EDITOR)
+    course = await factory.course(editor)
+    as_editor = await factory.headers(editor)
+    runs = RunDriver(client, str(course.id))
+    run_id = await runs.start(as_editor, modules=1, lessons_per_module=3)
+    state = await runs.wait(run_id, as_editor, waiting_at("outline"))
+    await runs.decide(run_id, pending(state, "outline")[0]["id"], as_editor, decision="approve")
+    state = await runs.wait(run_id, as_editor, waiting_at("lesson", 3))
+    first, *others = sorted(pending(state, "lesson"), key=lambda g: g["lesson_key"])
+
+    await runs.decide(run_id, first["id"], as_editor, decision="reject", feedback="Shorter")
+    state = await runs.wait(
+        run_id, as_editor, lambda s: any(g["round"] == 2 for g in pending(s, "lesson"))
+    )
+
+    # Round 2 is there while the other two gates are still open, untouched.
+    waiting = {g["lesson_key"]: g["round"] for g in pending(state, "lesson")}
+    assert waiting == {first["lesson_key"]: 2, **{g["lesson_key"]: 1 for g in others}}
+    assert state["lessons"][first["lesson_key"]]["rounds"] == 2
+    assert state["lessons"][first["lesson_key"]]["feedback"] == ["Shorter"]
+    assert state["run"]["phase"] == "lessons"
+
+    for gate in pending(state, "lesson"):
+        await runs.decide(run_id, gate["id"], as_editor, decision="approve")
+    state = await runs.wait(run_id, as_editor, waiting_at("final"))
+    assert {key: lesson["status"] for key, lesson in state["lessons"].items()} == {
+        g["lesson_key"]: "approved" for g in [first, *others]
+    }

@@ -4,6 +4,7 @@ approved of all, reviews waiting), only for courses the caller may read."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 
@@ -27,11 +28,15 @@ async def test_progress_follows_a_run_through_its_gates(
     state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=2))
     first = pending(state, "lesson")[0]
     assert (await runs.decide(run_id, first["id"], as_editor, decision="approve")).is_success
-    # Applied: the worker has taken the decision (the lesson row says approved).
+    # Applied: the worker has taken the decision (the lesson row says approved) and the
+    # run waits again, for the other lesson.
     applied = {"id": first["id"], "status": "applied"}
-    await runs.wait(
-        run_id, as_editor, lambda s: applied in [{k: g[k] for k in applied} for g in s["gates"]]
-    )
+
+    def settled(s: dict[str, Any]) -> bool:
+        gates = [{k: g[k] for k in applied} for g in s["gates"]]
+        return applied in gates and s["run"]["status"] == "waiting"
+
+    await runs.wait(run_id, as_editor, settled)
 
     params = [("course_id", str(idle.id)), ("course_id", str(started.id))]
     response = await client.get(URL, params=params, headers=as_editor)
