@@ -8,7 +8,9 @@ Every content change still leaves a lesson revision and an audit row.
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
+from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -23,6 +25,8 @@ from app.lessons.models import (
     RevisionSource,
 )
 from app.workflow.schemas import Outline, QuizItemDraft
+
+_lessons = cast(Table, Lesson.__table__)
 
 
 def _revision(lesson: Lesson, source: RevisionSource, author: uuid.UUID | None) -> LessonRevision:
@@ -132,10 +136,18 @@ async def write_lesson(
 async def set_lesson_status(
     session: AsyncSession, course_id: uuid.UUID, key: str, status: LessonStatus
 ) -> None:
-    lesson = await repository.lesson_by_key(session, course_id, key, for_update=True)
-    if lesson is not None and lesson.status is not status:
-        lesson.status = status
-        await session.flush()
+    """A review's outcome, not an edit of the text: a Core UPDATE leaves the version (what
+    editors save against) alone, so an author with the lesson open is not put in conflict
+    by a reviewer's approval."""
+    await session.execute(
+        update(_lessons)
+        .where(
+            _lessons.c.course_id == course_id,
+            _lessons.c.workflow_key == key,
+            _lessons.c.status != status,
+        )
+        .values(status=status, updated_at=utcnow())
+    )
 
 
 async def replace_quiz(

@@ -195,3 +195,32 @@ async def test_a_rejected_lesson_is_rewritten_while_the_others_still_wait(
     assert {key: lesson["status"] for key, lesson in state["lessons"].items()} == {
         g["lesson_key"]: "approved" for g in [first, *others]
     }
+
+
+async def test_approving_a_lesson_leaves_its_version_for_the_author_with_it_open(
+    client: httpx.AsyncClient, factory: Factory, offline_worker: None
+) -> None:
+    """A review outcome is not an edit: the author's next autosave (If-Match: the version
+    they loaded) must not be refused because a reviewer approved the lesson meanwhile."""
+    editor = await factory.user(Role.EDITOR)
+    course = await factory.course(editor)
+    as_editor = await factory.headers(editor)
+    runs = RunDriver(client, str(course.id))
+    run_id = await runs.start(as_editor, modules=1, lessons_per_module=1)
+    state = await runs.wait(run_id, as_editor, waiting_at("outline"))
+    await runs.decide(run_id, pending(state, "outline")[0]["id"], as_editor, decision="approve")
+    state = await runs.wait(run_id, as_editor, waiting_at("lesson"))
+    lesson_url = f"/api/v1/courses/{course.id}/lessons/{state['lessons']['m1-l1']['lesson_id']}"
+    loaded = (await client.get(lesson_url, headers=as_editor)).json()
+
+    await runs.decide(run_id, pending(state, "lesson")[0]["id"], as_editor, decision="approve")
+    await runs.wait(run_id, as_editor, waiting_at("final"))
+
+    after = (await client.get(lesson_url, headers=as_editor)).json()
+    assert (after["status"], after["version"]) == ("approved", loaded["version"])
+    saved = await client.patch(
+        lesson_url,
+        json={"content": loaded["content"] + "\n\nOne more line."},
+        headers={**as_editor, "If-Match": f'"{loaded["version"]}"'},
+    )
+    assert saved.status_code == 200, saved.text
