@@ -30,6 +30,7 @@ from tests.fakes.responders import RecordedRequest, Reply, default_responder
 
 Responder = Callable[[RecordedRequest], "str | Reply"]
 _PIECES = re.compile(r"\s*\S+|\s+")
+HOLD_LIMIT_SECONDS = 60  # a held answer goes out anyway then: a forgotten release fails late
 
 
 class Fault(StrEnum):
@@ -75,6 +76,8 @@ class FakeOpenAI:
         self.latency = 0.0  # seconds before each answer
         self.token_delay = 0.0  # seconds between streamed chunks
         self.responder: Responder = default_responder
+        self._held = threading.Event()
+        self._held.set()  # answers flow until a test holds them
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -87,6 +90,14 @@ class FakeOpenAI:
         """The next `times` calls fail with `fault` (queued after earlier scripted faults)."""
         with self._lock:
             self._faults.extend([ScriptedFault(Fault(fault), retry_after)] * times)
+
+    def hold(self) -> None:
+        """Answers wait (after recording the request) until `release()`: a test can get a
+        page watching before a call's answer starts to stream."""
+        self._held.clear()
+
+    def release(self) -> None:
+        self._held.set()
 
     def settings_overrides(self) -> dict[str, Any]:
         """Settings aliases pointing Courzly at this server."""
@@ -111,6 +122,8 @@ class FakeOpenAI:
             return _error(401, "Incorrect API key provided.", "invalid_api_key")
         with self._lock:
             fault = self._faults.popleft() if self._faults else None
+        if not self._held.is_set():
+            await asyncio.to_thread(self._held.wait, HOLD_LIMIT_SECONDS)
         if self.latency:
             await asyncio.sleep(self.latency)
         if fault is not None and fault.fault is Fault.RATE_LIMIT:

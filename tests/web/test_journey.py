@@ -1,28 +1,51 @@
-"""An author's path through the web app against the real API, a worker (offline writer),
-PostgreSQL and Redis: brief and cost estimate, the run to the outline gate watched live, the
-outline edited (a lesson retitled and dragged first) and approved, the lessons streamed into
-the live run view as they are written, a Reviewer in a second browser approving one lesson
-and rejecting the other from the queue while the author's view updates without a reload
-(only the rejected lesson is written again), and a SCORM 2004 export."""
+"""The whole path of issue 5 in Chromium, against the real API, a worker, PostgreSQL, Redis and
+the fake OpenAI server (the official `openai` client over HTTP, no offline writer):
+
+an Editor writes a brief and sees its cost estimate, watches the outline stream in, edits
+it (a lesson retitled and dragged first) and approves it, watches the lessons stream, rejects
+one with feedback from the review queue and sees only that one written again, then edits
+the other in the editor while a Reviewer, in a second browser, sees the change live and
+approves it; the Editor accepts the AI chat's proposed edit and exports SCORM 2004, and a
+Viewer can read the lesson but not edit it. Screenshots of each main screen are kept."""
 
 from __future__ import annotations
 
 import re
 
 import httpx
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from app.core.permissions import Role
 from tests.factories import Factory
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.responders import RecordedRequest, default_responder
 from tests.web.a11y import assert_accessible
 from tests.web.helpers import screenshot, sign_in
 from tests.workflow.runs.helpers import RunDriver, waiting_at
 
 COURSE_URL = re.compile(r"/courses/([0-9a-f-]{36})$")
 TITLE = "Knots for Sailors"
+FEEDBACK = "Add a safety check."
+BODY = " ".join(["Hold the standing part in one hand and form a small loop with the other."] * 4)
+SUMMARY = "Summary: the bowline holds under load and unties after it."
 
 
-async def write_a_brief_and_start(page: Page, site: str) -> str:
+def journey_answers(request: RecordedRequest) -> str:
+    """The fake's answers, made long enough to watch them stream: lessons (with a safety
+    section once the feedback asks for it) and a chat reply that proposes an edit."""
+    answer = default_responder(request)
+    if request.schema is None and answer.startswith("# "):  # a lesson
+        safety = "\n\n## Safety check\n\nPull both ends hard." if FEEDBACK in request.prompt else ""
+        return f"{answer}\n{BODY}{safety}\n"
+    if request.schema is None:  # the chat
+        return (
+            "I added a summary at the end.\n\n```lesson\n# Reading the wind\n\n"
+            f"{BODY}\n\n{SUMMARY}\n```\n"
+        )
+    return answer
+
+
+async def write_a_brief_and_start(page: Page) -> str:
     await page.get_by_role("link", name="New course").click()
     await expect(page.get_by_role("heading", name="New course")).to_be_visible()
     await assert_accessible(page)
@@ -33,49 +56,33 @@ async def write_a_brief_and_start(page: Page, site: str) -> str:
     await page.get_by_label("Lessons per module").fill("2")
     start = page.get_by_role("button", name="Start")
     await expect(start).to_be_disabled()  # no estimate yet
-
     await page.get_by_role("button", name="Estimate cost").click()
     await expect(start).to_be_enabled()
     await screenshot(page, "new-course-estimated")
     await assert_accessible(page)
     await start.click()
-
     await expect(page).to_have_url(COURSE_URL)
-    await expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     found = COURSE_URL.search(page.url)
     assert found is not None
     return found.group(1)
 
 
-async def test_brief_estimate_run_review_and_export(
-    browser: Browser,
-    page: Page,
-    site: str,
-    worker: None,
-    client: httpx.AsyncClient,
-    factory: Factory,
-) -> None:
-    editor, reviewer = await factory.user(Role.EDITOR), await factory.user(Role.REVIEWER)
-    await sign_in(page, site, editor.email)
-    course_id = await write_a_brief_and_start(page, site)
-
-    runs = RunDriver(client, course_id)
-    as_editor = await factory.headers(editor)
-    listed = await client.get(f"/api/v1/courses/{course_id}/runs", headers=as_editor)
-    run_id = listed.json()[0]["id"]
-    await runs.wait(run_id, as_editor, waiting_at("outline"))
-
-    # The Editor follows the run live: its page stays open, and is never reloaded below.
+async def watch_the_outline_and_approve_it(page: Page, fake: FakeOpenAI) -> None:
     await page.get_by_role("link", name="Live run").click()
     await expect(page.get_by_role("heading", name=f"{TITLE}: workflow run")).to_be_visible()
     await expect(page.get_by_text("Live", exact=True)).to_be_visible()
-    waiting_step = page.locator("li[aria-current=step]")
-    await expect(waiting_step).to_contain_text("Outline review")
+    fake.release()  # the outline was held back until the Editor watched the run
+    sketch = page.get_by_role("region", name="Outline so far")
+    await expect(sketch).to_be_visible(timeout=15_000)
+    await expect(sketch.get_by_role("listitem").first).to_contain_text("Fake module 1")
+    await expect(page.locator("li[aria-current=step]")).to_contain_text(
+        "Outline review", timeout=15_000
+    )
+    await expect(sketch).to_have_count(0)  # written: the outline now waits for review
 
-    # The Editor owns the course, so they review the outline: retitle a lesson, drag it
-    # first, approve with the edits.
     await page.get_by_role("link", name="Review the outline").click()
     await expect(page.get_by_role("heading", name=f"{TITLE}: outline")).to_be_visible()
+    await expect(page.get_by_label("Lesson 1.1 title")).to_have_value("Fake lesson 1.1")
     await page.get_by_label("Lesson 1.2 title").fill("Reading the wind")
     second, first = (page.locator(f"[data-sortable-key=m1-l{n}]") for n in (2, 1))
     await second.drag_to(first)
@@ -84,81 +91,167 @@ async def test_brief_estimate_run_review_and_export(
     await assert_accessible(page)
     await page.get_by_role("button", name="Approve with my edits").click()
 
-    # Back on the live run view: the lessons stream in the new order, each to its gate.
-    await expect(page.get_by_role("heading", name=f"{TITLE}: workflow run")).to_be_visible()
-    lessons = page.locator("[data-lesson-stream]")
-    await expect(lessons).to_have_count(2, timeout=15_000)
-    lesson_list = page.get_by_role("region", name="Lessons")
-    await expect(lesson_list.get_by_text("Waiting for review", exact=True)).to_have_count(2)
-    await expect(waiting_step).to_contain_text("Lessons and their reviews")
-    await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Reading the wind")
-    for text in await lessons.all_text_contents():
-        assert len(text) > 200, text  # the whole lesson arrived, token batch by batch
-    state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=2))
-    outline = next(g for g in state["gates"] if g["kind"] == "outline")
-    assert (outline["status"], outline["decision"]) == ("applied", "edit")
 
-    # The Reviewer, in a browser of their own, approves that lesson from the queue; the
-    # Editor's page shows it at once.
-    reviewer_context = await browser.new_context()
-    try:
-        queue = await reviewer_context.new_page()
-        await sign_in(queue, site, reviewer.email)
-        await queue.get_by_role("link", name="Reviews").click()
-        subject = f"lesson 'Reading the wind' of '{TITLE}'"
-        approve = queue.get_by_role("button", name=f"Approve {subject}")
-        await expect(approve).to_be_visible()
-        await screenshot(queue, "review-queue")
-        await assert_accessible(queue)
-        await approve.click()
-        await expect(approve).to_have_count(0)
-
-        # ... and rejects the other with feedback, in place in the queue.
-        other = f"lesson 'Lesson 1.1: Tie a bowline without looking' of '{TITLE}'"
-        await queue.get_by_role("button", name=f"Reject {other}", exact=True).click()
-        await queue.get_by_label(f"Feedback for {other} (required)").fill("Add a safety check.")
-        await (
-            queue.get_by_role("form", name=f"Reject {other}")
-            .get_by_role("button", name="Send")
-            .click()
-        )
-        await expect(queue.get_by_role("button", name=f"Approve {other}")).to_have_count(0)
-    finally:
-        await reviewer_context.close()
-    await expect(page.get_by_text("The lesson m1-l2 was approved.")).to_be_visible()
-    await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Approved")
-
-    # Only the rejected lesson is written again (round 2, with the feedback in its prompt);
-    # the approved one stays as it was.
-    rejected = lesson_list.get_by_role("listitem").nth(1)
-    await expect(
-        rejected.get_by_role("button", name="Text so far (round 2)").or_(
-            rejected.get_by_role("button", name="Text as written (round 2)")
-        )
-    ).to_be_visible(timeout=15_000)
-    await expect(rejected).to_contain_text("Waiting for review")
-    await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Approved")
-    # Each written lesson opens in the editor from here.
-    await expect(lesson_list.get_by_role("link", name="Reading the wind")).to_have_attribute(
-        "href", re.compile(rf"^/courses/{course_id}/lessons/[0-9a-f-]{{36}}$")
+async def reject_from_the_queue(page: Page, subject: str) -> None:
+    await page.get_by_role("link", name="Reviews").click()
+    await page.get_by_role("button", name=f"Reject {subject}", exact=True).click()
+    await page.get_by_label(f"Feedback for {subject} (required)").fill(FEEDBACK)
+    await (
+        page.get_by_role("form", name=f"Reject {subject}")
+        .get_by_role("button", name="Send")
+        .click()
     )
-    state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=1))
-    assert [g["lesson_key"] for g in state["gates"] if g["status"] == "pending"] == ["m1-l1"]
-    assert state["lessons"]["m1-l2"]["status"] == "approved"
-    unfold = page.get_by_role("button", name="Text as written").first
-    await unfold.click()
-    await expect(unfold).to_have_attribute("aria-expanded", "true")
-    await expect(lessons.first).to_be_visible()
+    await expect(page.get_by_role("button", name=f"Reject {subject}", exact=True)).to_have_count(0)
+
+
+async def open_lesson_read_only(context: BrowserContext, site: str, email: str, url: str) -> Page:
+    page = await context.new_page()
+    await sign_in(page, site, email)
+    await expect(page.get_by_role("heading", name="Courses")).to_be_visible()
+    await page.goto(f"{site}{url}")
+    await expect(page.get_by_role("textbox", name="Lesson text")).to_be_visible()
+    await expect(page.get_by_text("Read only")).to_be_visible()
+    return page
+
+
+async def test_the_editor_and_reviewer_journey_with_the_ai_provider(
+    browser: Browser,
+    page: Page,
+    ai_site: str,
+    ai_worker: None,
+    fake_openai: FakeOpenAI,
+    client: httpx.AsyncClient,
+    factory: Factory,
+) -> None:
+    site = ai_site
+    fake_openai.responder = journey_answers
+    fake_openai.token_delay = 0.02
+    fake_openai.hold()  # the outline streams once the Editor is on the live run view
+    editor, reviewer, viewer = (
+        await factory.user(Role.EDITOR),
+        await factory.user(Role.REVIEWER),
+        await factory.user(Role.VIEWER),
+    )
+    await sign_in(page, site, editor.email)
+    course_id = await write_a_brief_and_start(page)
+    as_editor = await factory.headers(editor)
+    run_id = (await client.get(f"/api/v1/courses/{course_id}/runs", headers=as_editor)).json()[0][
+        "id"
+    ]
+    runs = RunDriver(client, course_id)
+
+    await watch_the_outline_and_approve_it(page, fake_openai)
+
+    # The lessons stream into the live run view in the new order, each to its gate.
+    await expect(page.get_by_role("heading", name=f"{TITLE}: workflow run")).to_be_visible()
+    streams = page.locator("[data-lesson-stream]")
+    await expect(streams).to_have_count(2, timeout=15_000)
+    lesson_list = page.get_by_role("region", name="Lessons")
+    await expect(lesson_list.get_by_text("Waiting for review", exact=True)).to_have_count(
+        2, timeout=15_000
+    )
+    await expect(lesson_list.get_by_role("listitem").first).to_contain_text("Reading the wind")
+    for text in await streams.all_text_contents():
+        assert BODY[:60] in text, text  # the whole lesson arrived, batch by batch
+    await runs.wait(run_id, as_editor, waiting_at("lesson", count=2))
     await screenshot(page, "live-run")
     await assert_accessible(page)
 
-    await page.get_by_role("link", name=f"Back to {TITLE}").click()
+    # The Editor (the course's owner) rejects one lesson with feedback, from the queue ...
+    other = f"lesson 'Fake lesson 1.1' of '{TITLE}'"
+    await reject_from_the_queue(page, other)
+    await screenshot(page, "review-queue")
+    await assert_accessible(page)
+    # ... and on the live run view only that one is written again, with the feedback, at
+    # once: the other lesson still waits for its reviewer.
+    await page.get_by_role("link", name="Courses").click()
+    # The dashboard: the course's progress and reviews waiting, kept live by the feed.
+    waiting = page.get_by_role("link", name=f"2 waiting for review in {TITLE}")
+    await expect(waiting).to_be_visible(timeout=15_000)
+    await expect(page.get_by_role("row", name=re.compile(TITLE))).to_contain_text("Lessons")
+    await screenshot(page, "courses-dashboard-progress")
+    await assert_accessible(page)
+    await page.get_by_role("link", name=TITLE, exact=True).click()
+    await page.get_by_role("link", name="Live run").click()
+    rejected = lesson_list.get_by_role("listitem").nth(1)
+    await expect(rejected).to_contain_text("Waiting for review · round 2", timeout=15_000)
+    kept = lesson_list.get_by_role("listitem").first
+    await expect(kept).to_contain_text("Waiting for review")
+    await expect(kept).not_to_contain_text("round")
+    state = await runs.wait(run_id, as_editor, waiting_at("lesson", count=2))
+    lesson_prompts = [r.prompt for r in fake_openai.requests if "Lesson to write:" in r.prompt]
+    assert len(lesson_prompts) == 3  # two lessons, then the rejected one again
+    assert FEEDBACK in lesson_prompts[-1]
+    assert "Fake lesson 1.1" in lesson_prompts[-1]
+    assert state["lessons"]["m1-l1"]["rounds"] == 2
+    assert state["lessons"]["m1-l2"]["rounds"] == 1
+
+    # A Reviewer has the other lesson open while the Editor edits it in the editor.
+    kept_link = lesson_list.get_by_role("link", name="Reading the wind")
+    lesson_url = str(await kept_link.get_attribute("href"))
+    reviewer_context = await browser.new_context()
+    try:
+        reading = await open_lesson_read_only(reviewer_context, site, reviewer.email, lesson_url)
+        await kept_link.click()
+        text = page.get_by_role("textbox", name="Lesson text")
+        await expect(text).to_contain_text("Hold the standing part")
+        await expect(page.get_by_test_id("presence")).to_contain_text("(viewing this lesson)")
+        await text.click()
+        await page.keyboard.press("Control+End")
+        await page.keyboard.type(" Check it twice.")
+        await expect(
+            page.get_by_text(re.compile(r"All changes saved \(version \d+\)"))
+        ).to_be_visible()
+        await expect(reading.get_by_role("textbox", name="Lesson text")).to_contain_text(
+            "Check it twice."
+        )
+        await screenshot(reading, "lesson-read-only")
+        # ... and approves it from the queue once read.
+        await reading.get_by_role("link", name="Reviews").click()
+        approve = reading.get_by_role(
+            "button", name=f"Approve lesson 'Reading the wind' of '{TITLE}'"
+        )
+        await approve.click()
+        await expect(approve).to_have_count(0)
+    finally:
+        await reviewer_context.close()
+    await expect(page.get_by_text("The lesson m1-l2 was approved.")).to_be_visible()
+    saved = await client.get(
+        f"/api/v1/courses/{course_id}/lessons/{lesson_url.rsplit('/', 1)[1]}", headers=as_editor
+    )
+    assert "Check it twice." in saved.json()["content"]
+
+    # The AI chat beside the editor proposes an edit; the Editor accepts it from its diff.
+    await page.get_by_label("Message").fill("Please add a summary")
+    await page.get_by_role("button", name="Send").click()
+    proposal = page.get_by_label("Proposed edit of the lesson")
+    await expect(proposal).to_contain_text(f"added: {SUMMARY}", timeout=15_000)
+    await expect(page.get_by_role("log", name="Conversation")).to_contain_text(
+        "I added a summary at the end."
+    )
+    await screenshot(page, "lesson-editor")
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Accept the edit").click()
+    await expect(page.get_by_role("textbox", name="Lesson text")).to_contain_text(SUMMARY)
+    await expect(proposal).to_have_count(0)
+
+    # A Viewer can read the lesson and cannot change it.
+    viewer_context = await browser.new_context()
+    try:
+        viewing = await open_lesson_read_only(viewer_context, site, viewer.email, lesson_url)
+        await expect(viewing.get_by_role("toolbar", name="Formatting")).to_have_count(0)
+        viewer_text = viewing.get_by_role("textbox", name="Lesson text")
+        await expect(viewer_text).to_have_attribute("contenteditable", "false")
+        await expect(viewing.get_by_label("Title")).to_be_disabled()
+        await assert_accessible(viewing)
+    finally:
+        await viewer_context.close()
+
+    # The course overview, then a SCORM 2004 export (a draft: not finally approved).
+    await page.goto(f"{site}/courses/{course_id}")
     await expect(page.get_by_role("heading", name=TITLE, exact=True)).to_be_visible()
-    await expect(page.get_by_text("Waiting for review")).to_be_visible()
     await screenshot(page, "course-overview")
     await assert_accessible(page)
-
-    # The Editor exports SCORM 2004 (a draft: the course is not finally approved).
     await page.goto(f"{site}/courses/{course_id}/exports")
     await page.get_by_label("SCORM 2004 4th Edition").check()
     await page.get_by_role("button", name="Export", exact=True).click()
@@ -170,3 +263,4 @@ async def test_brief_estimate_run_review_and_export(
         await download_button.click()
     download = await download_info.value
     assert download.suggested_filename.endswith("-draft.scorm2004.zip")
+    assert not any(r.model == "offline" for r in fake_openai.requests)

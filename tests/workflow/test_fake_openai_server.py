@@ -256,7 +256,9 @@ async def test_a_held_answer_waits_for_the_release(fake_openai: FakeOpenAI) -> N
                 model="m-1", messages=[{"role": "user", "content": "hi"}]
             )
         )
-        while not fake_openai.requests:  # recorded at once, answered later
+        for _ in range(500):  # recorded at once, answered later
+            if fake_openai.requests:
+                break
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.2)
         assert not asked.done()

@@ -67,7 +67,7 @@ describe("courses dashboard", () => {
     const rows = within(screen.getByRole("table", { name: "Courses" })).getAllByRole("row").slice(1);
     expect(rows[0]).toHaveTextContent("1 of 4 approved");
     expect(rows[0]).toHaveTextContent("Lessons: waiting for review");
-    expect(within(rows[0]!).getByRole("link", { name: "3 reviews wait on Course 1" })).toHaveAttribute(
+    expect(within(rows[0]!).getByRole("link", { name: "3 waiting for review in Course 1" })).toHaveAttribute(
       "href",
       `/reviews?course=${first.id}`,
     );
@@ -85,7 +85,7 @@ describe("courses dashboard", () => {
       socket.frame({ type: "feed", course_id: first.id, event: "run.waiting", run_id: "r1" });
     });
     await waitFor(() => expect(rows[0]).toHaveTextContent("2 of 4 approved"));
-    expect(within(rows[0]!).getByRole("link", { name: "2 reviews wait on Course 1" })).toBeInTheDocument();
+    expect(within(rows[0]!).getByRole("link", { name: "2 waiting for review in Course 1" })).toBeInTheDocument();
     // One burst, one refetch of each.
     expect(api.requestsTo("/api/v1/progress")).toHaveLength(2);
   });

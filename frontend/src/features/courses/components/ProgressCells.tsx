@@ -15,7 +15,7 @@ export function ProgressCell({ course, progress }: { course: CourseSummary; prog
     <div className="min-w-40 space-y-1">
       {total > 0 && (
         <div className="flex items-center gap-2">
-          <progress value={approved} max={total} aria-label={`Lessons approved in ${course.title}`} className="h-2 w-24" />
+          <progress value={approved} max={total} aria-label={`Lessons approved in ${course.title}`} className="h-2 w-24 accent-emerald-600" />
           <span className="tabular-nums text-slate-700">
             {approved} of {total} approved
           </span>
@@ -34,7 +34,7 @@ export function ReviewsCell({ course, progress }: { course: CourseSummary; progr
   return (
     <Link
       to={`/reviews?${new URLSearchParams({ course: course.id }).toString()}`}
-      aria-label={`${waiting} ${waiting === 1 ? "review waits" : "reviews wait"} on ${course.title}`}
+      aria-label={`${waiting} waiting for review in ${course.title}`}
       className={LINK}
     >
       {waiting} waiting

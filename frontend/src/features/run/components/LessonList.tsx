@@ -38,7 +38,10 @@ export function LessonList({
             {module.lessons.map((lesson) => {
               const stream = streams[lesson.key];
               const writing = stream !== undefined && !stream.done;
-              const state = lessonState(lessons[lesson.key], writing, latestGates.get(lesson.key));
+              const gate = latestGates.get(lesson.key);
+              const state = lessonState(lessons[lesson.key], writing, gate);
+              // The gate's round says it was written again after feedback, reload or not.
+              const round = Math.max(gate?.round ?? 1, stream?.round ?? 1);
               return (
                 <li key={lesson.key} className="rounded-md bg-white p-3 shadow-sm">
                   <div className="flex flex-wrap items-center justify-between gap-2">
@@ -54,6 +57,7 @@ export function LessonList({
                     )}
                     <span className={`rounded-full px-2 py-0.5 text-sm font-medium ${LESSON_STYLES[state]}`}>
                       {lessonStateLabel(state)}
+                      {round > 1 && ` · round ${round}`}
                     </span>
                   </div>
                   {stream !== undefined && stream.text !== "" && (

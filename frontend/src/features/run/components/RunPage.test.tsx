@@ -102,6 +102,19 @@ describe("RunPage", () => {
     expect(within(sketch).getByText("Borrowing")).toBeInTheDocument();
   });
 
+  it("says which lessons were written again after feedback, from their gates", async () => {
+    const again = gateRead({ run_id: RUN_ID, course_id: COURSE_ID, kind: "lesson", lesson_key: "m1-l1", round: 2, title: "Ownership" });
+    const first = gateRead({ run_id: RUN_ID, course_id: COURSE_ID, kind: "lesson", lesson_key: "m1-l2", round: 1, title: "Borrowing" });
+    await liveRun("editor", () => runRead({ status: "waiting", phase: "lessons" }), {
+      gates: [again, first],
+      lessons: { "m1-l1": { status: "drafted", rounds: 2 }, "m1-l2": { status: "drafted", rounds: 1 } },
+    });
+    await screen.findByText("Ownership");
+    expect(lessonItem("Ownership")).toHaveTextContent("Waiting for review · round 2");
+    expect(lessonItem("Borrowing")).toHaveTextContent("Waiting for review");
+    expect(lessonItem("Borrowing")).not.toHaveTextContent("round");
+  });
+
   it("marks where the run waits and links to the outline's review", async () => {
     const outlineGate = gateRead({ run_id: RUN_ID, course_id: COURSE_ID, kind: "outline", title: "Outline" });
     await liveRun("editor", () => runRead({ status: "waiting", phase: "outline" }), { gates: [outlineGate] });
