@@ -20,7 +20,7 @@ from tests.factories import Factory
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.responders import RecordedRequest, default_responder
 from tests.web.a11y import assert_accessible
-from tests.web.helpers import screenshot, sign_in
+from tests.web.helpers import assert_viewer_cannot_edit, open_lesson, screenshot, sign_in
 from tests.workflow.runs.helpers import RunDriver, waiting_at
 
 COURSE_URL = re.compile(r"/courses/([0-9a-f-]{36})$")
@@ -106,10 +106,7 @@ async def reject_from_the_queue(page: Page, subject: str) -> None:
 
 async def open_lesson_read_only(context: BrowserContext, site: str, email: str, url: str) -> Page:
     page = await context.new_page()
-    await sign_in(page, site, email)
-    await expect(page.get_by_role("heading", name="Courses")).to_be_visible()
-    await page.goto(f"{site}{url}")
-    await expect(page.get_by_role("textbox", name="Lesson text")).to_be_visible()
+    await open_lesson(page, site, email, url)
     await expect(page.get_by_text("Read only")).to_be_visible()
     return page
 
@@ -235,17 +232,7 @@ async def test_the_editor_and_reviewer_journey_with_the_ai_provider(
     await expect(page.get_by_role("textbox", name="Lesson text")).to_contain_text(SUMMARY)
     await expect(proposal).to_have_count(0)
 
-    # A Viewer can read the lesson and cannot change it.
-    viewer_context = await browser.new_context()
-    try:
-        viewing = await open_lesson_read_only(viewer_context, site, viewer.email, lesson_url)
-        await expect(viewing.get_by_role("toolbar", name="Formatting")).to_have_count(0)
-        viewer_text = viewing.get_by_role("textbox", name="Lesson text")
-        await expect(viewer_text).to_have_attribute("contenteditable", "false")
-        await expect(viewing.get_by_label("Title")).to_be_disabled()
-        await assert_accessible(viewing)
-    finally:
-        await viewer_context.close()
+    await assert_viewer_cannot_edit(browser, site, viewer.email, lesson_url)
 
     # The course overview, then a SCORM 2004 export (a draft: not finally approved).
     await page.goto(f"{site}/courses/{course_id}")

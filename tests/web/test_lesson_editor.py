@@ -12,14 +12,7 @@ from app.core.permissions import Role
 from tests.assets.images import png
 from tests.factories import Factory
 from tests.web.a11y import assert_accessible
-from tests.web.helpers import screenshot, sign_in
-
-
-async def open_lesson(page: Page, site: str, email: str, url: str) -> None:
-    await sign_in(page, site, email)
-    await expect(page.get_by_role("heading", name="Courses")).to_be_visible()
-    await page.goto(f"{site}{url}")
-    await expect(page.get_by_role("textbox", name="Lesson text")).to_be_visible()
+from tests.web.helpers import assert_viewer_cannot_edit, open_lesson, screenshot, sign_in
 
 
 async def test_edit_autosave_image_chat_and_live_readers(
@@ -110,15 +103,4 @@ async def test_edit_autosave_image_chat_and_live_readers(
     await assert_accessible(page)
 
     # A Viewer reads it and cannot change it.
-    viewer_context = await browser.new_context()
-    try:
-        viewing = await viewer_context.new_page()
-        await open_lesson(viewing, site, viewer.email, lesson_url)
-        await expect(viewing.get_by_text("Read only")).to_be_visible()
-        await expect(viewing.get_by_role("toolbar", name="Formatting")).to_have_count(0)
-        viewer_text = viewing.get_by_role("textbox", name="Lesson text")
-        await expect(viewer_text).to_have_attribute("contenteditable", "false")
-        await expect(viewing.get_by_label("Title")).to_be_disabled()
-        await assert_accessible(viewing)
-    finally:
-        await viewer_context.close()
+    await assert_viewer_cannot_edit(browser, site, viewer.email, lesson_url)
