@@ -180,6 +180,26 @@ def worker_command(
     asyncio.run(worker.serve(settings, grace_seconds=grace_seconds))
 
 
+@cli.command("worker-health")
+def worker_health_command(
+    max_age: Annotated[
+        float, typer.Option(min=1, help="Seconds since the last sign of life, at most")
+    ] = 45.0,
+) -> None:
+    """Exit 0 when this container's worker proved alive recently (a healthcheck), 1 if not."""
+    from app.worker_health import age_seconds
+
+    path = _settings().worker_health_file
+    age = age_seconds(path)
+    if age is None:
+        typer.secho(f"No worker has started here ({path} is missing).", fg="red", err=True)
+        raise typer.Exit(1)
+    if age > max_age:
+        typer.secho(f"The worker last proved alive {age:.0f} s ago.", fg="red", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"The worker is alive ({age:.0f} s ago).")
+
+
 @cli.command("migrate")
 def migrate_command(
     revision: Annotated[str, typer.Argument(help="Target revision")] = "head",

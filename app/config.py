@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     max_source_bytes: int = Field(500_000, alias="MAX_SOURCE_BYTES", ge=1024)
     worker_concurrency: int = Field(8, alias="WORKER_CONCURRENCY", ge=1, le=256)
     worker_heartbeat_seconds: int = Field(15, alias="WORKER_HEARTBEAT_SECONDS", ge=1, le=600)
+    # Touched by a live worker (after a Redis ping); `courzly worker-health` reads its age.
+    worker_health_file: Path = Field(
+        Path("/tmp/courzly-worker.alive"),  # noqa: S108 - a tmpfs in the container
+        alias="WORKER_HEALTH_FILE",
+    )
 
     # Exports: files under EXPORTS_DIR, or in S3 when a bucket is named (boto3 reads the
     # usual AWS_* variables or the instance role for credentials and region).

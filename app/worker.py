@@ -22,6 +22,7 @@ from app.config import Settings
 from app.core.db import create_engine, session_factory, utcnow
 from app.core.jobs import JOBS, JobContext, JobFunction, JobQueue
 from app.core.redis import Keys, create_redis
+from app.worker_health import keep_alive, stop_keeping_alive
 from app.workflow import service as workflow_service
 from app.workflow.runtime import WorkflowRuntime
 
@@ -29,6 +30,7 @@ log = logging.getLogger("courzly.worker")
 JOB_MODULES = ("app.workflow.jobs", "app.chat.jobs", "app.exports.jobs")
 EXPIRED_SESSION_GRACE = timedelta(days=7)
 CONTEXT_KEY = "courzly"
+ALIVE_KEY = "courzly_alive"
 
 
 def load_jobs() -> dict[str, JobFunction]:
@@ -91,18 +93,24 @@ def build_worker(
         engine = create_engine(url, pool_size=max(4, settings.worker_concurrency + 2))
         runtime = WorkflowRuntime(url, pool_size=max(2, settings.worker_concurrency))
         await runtime.open()
+        redis = create_redis(settings.redis_url.get_secret_value())
         saq_ctx[CONTEXT_KEY] = JobContext(
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
-            redis=create_redis(settings.redis_url.get_secret_value()),
+            redis=redis,
             keys=Keys(settings.redis_key_prefix),
             queue=queue,
             runtime=runtime,
         )
+        alive = keep_alive(settings.worker_health_file, redis)
+        saq_ctx[ALIVE_KEY] = asyncio.create_task(alive, name="worker-alive")
         log.info("worker started", extra={"jobs": sorted(JOBS)})
 
     async def shutdown(saq_ctx: dict[str, Any]) -> None:
+        alive: asyncio.Task[None] | None = saq_ctx.get(ALIVE_KEY)
+        if alive is not None:
+            await stop_keeping_alive(alive, settings.worker_health_file)
         context: JobContext | None = saq_ctx.get(CONTEXT_KEY)
         if context is not None:
             await context.runtime.close()
