@@ -48,7 +48,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The real checkers the config tests run: shellcheck, promtool, amtool.
 pytest: $(STAMP)
+	@scripts/ensure-packages.sh shellcheck prometheus prometheus-alertmanager
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench-api: $(STAMP)
