@@ -66,10 +66,12 @@ class _Exchange:
         if message["type"] == "http.response.start":
             self.started = True
             self.status = message["status"]
-            message["headers"] = [
-                *message.get("headers", []),
-                (b"x-request-id", self.request_id.encode()),
-            ]
+            headers = [*message.get("headers", []), (b"x-request-id", self.request_id.encode())]
+            # Browsers must not guess types (an upload sniffed as HTML); the edge proxy says
+            # it too, this covers `make run` and any other way the app is reached.
+            if not any(name.lower() == b"x-content-type-options" for name, _ in headers):
+                headers.append((b"x-content-type-options", b"nosniff"))
+            message["headers"] = headers
         await self._send(message)
 
     async def app_send(self, message: Message) -> None:
