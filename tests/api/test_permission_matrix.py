@@ -89,6 +89,10 @@ class Case:
     upload: tuple[str, bytes, str] | None = None  # a multipart file to send instead of JSON
 
 
+async def _progress_query(world: World) -> dict[str, str]:
+    return {"query": f"course_id={world.course_id}"}
+
+
 async def _login_body(world: World) -> dict[str, Any]:
     return {"email": world.users["admin"].email, "password": PASSWORD}
 
@@ -301,6 +305,8 @@ MATRIX: dict[tuple[str, str], Case] = {
         COURSE_EDITORS, 202, course_scoped=True, setup=_waiting, body=_fork_body
     ),
     ("GET", "/api/v1/reviews/pending"): Case(SIGNED_IN),
+    # Anyone signed in; what each may see of the course is the progress test's business.
+    ("GET", "/api/v1/progress"): Case(SIGNED_IN, setup=_progress_query),
     ("GET", "/api/v1/courses/{course_id}/events"): Case(COURSE_READERS, course_scoped=True),
     ("GET", "/api/v1/courses/{course_id}/chat/messages"): Case(COURSE_READERS, course_scoped=True),
     ("GET", "/api/v1/courses/{course_id}/suggestions"): Case(COURSE_READERS, course_scoped=True),
