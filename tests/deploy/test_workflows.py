@@ -158,8 +158,9 @@ def test_each_environment_deploy_previews_deploys_smoke_tests_and_rolls_back() -
     assert job["environment"]["name"] == "${{ inputs.environment }}"  # reviewers wait here
     steps = job["steps"]
     assert steps[0]["with"]["ref"] == "${{ inputs.revision }}"
-    pulumi = next(s for s in steps if s.get("uses", "").startswith("pulumi/actions"))
-    assert pulumi["with"]["command"] == "up"
+    pulumis = [s for s in steps if s.get("uses", "").startswith("pulumi/actions")]
+    assert [s["with"]["command"] for s in pulumis] == ["preview", "up"]
+    pulumi = pulumis[1]
     deploy = next(s for s in steps if s.get("id") == "deploy")
     assert "ansible/deploy.yml" in deploy["run"]
     assert deploy["env"]["API_IMAGE"] == "${{ inputs.api_image }}"
