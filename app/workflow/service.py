@@ -217,6 +217,8 @@ async def decide(
             "lesson_key": gate.lesson_key,
             "decision": body.decision.value,
             "feedback": body.feedback,
+            "title": gate.title,
+            "by": str(access.user.id),  # the decider's own view needs no toast about it
         },
     )
     outbox.publish(decided)

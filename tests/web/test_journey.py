@@ -212,7 +212,7 @@ async def test_the_editor_and_reviewer_journey_with_the_ai_provider(
         await expect(approve).to_have_count(0)
     finally:
         await reviewer_context.close()
-    await expect(page.get_by_text("The lesson m1-l2 was approved.")).to_be_visible()
+    await expect(page.get_by_text("The lesson “Reading the wind” was approved.")).to_be_visible()
     saved = await client.get(
         f"/api/v1/courses/{course_id}/lessons/{lesson_url.rsplit('/', 1)[1]}", headers=as_editor
     )

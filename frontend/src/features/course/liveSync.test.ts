@@ -37,5 +37,9 @@ describe("live sync", () => {
       "The course was approved.",
     );
     expect(noticeFor(event("lesson.tokens", { text: "…" }))).toBeNull();
+    // A lesson is named by its title when the event has it; the decider gets no toast.
+    const approved = event("review.decided", { kind: "lesson", lesson_key: "m1-l1", title: "Knots", decision: "approve", by: "u1" });
+    expect(noticeFor(approved, "u2")?.text).toBe("The lesson “Knots” was approved.");
+    expect(noticeFor(approved, "u1")).toBeNull();
   });
 });

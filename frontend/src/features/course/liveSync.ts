@@ -30,9 +30,10 @@ export interface Notice {
 
 const text = (value: unknown): string => (typeof value === "string" ? value : "");
 
-/** What is worth telling someone looking at the course, whoever caused it. */
-export function noticeFor(event: CourseEvent): Notice | null {
+/** What is worth telling someone looking at the course; not what they just did themselves. */
+export function noticeFor(event: CourseEvent, userId?: string): Notice | null {
   const p = event.payload;
+  if (userId !== undefined && text(p.by) === userId) return null; // their own page said so
   switch (event.type) {
     case "run.waiting":
       return { text: "The workflow waits for a review.", tone: "info" };
@@ -43,10 +44,9 @@ export function noticeFor(event: CourseEvent): Notice | null {
     case "run.cancelled":
       return { text: "The workflow run was cancelled.", tone: "warning" };
     case "review.decided": {
-      // Worded without "who": the event does not say, and authors decide on their own
-      // courses too.
       const kind = text(p.kind);
-      const what = kind === "final" ? "course" : kind === "lesson" ? `lesson ${text(p.lesson_key)}` : kind;
+      const lesson = text(p.title) ? `“${text(p.title)}”` : text(p.lesson_key);
+      const what = kind === "final" ? "course" : kind === "lesson" ? `lesson ${lesson}` : kind;
       const decision = text(p.decision);
       if (decision === "reject") {
         return { text: `The ${what} was rejected with feedback; it will be written again.`, tone: "warning" };

@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 
 import { useToast } from "../../components/Toasts";
 import { useCourseEvents } from "../../live/context";
+import { useCurrentUser } from "../auth/api/auth";
 import type { CourseEvent } from "../../live/frames";
 import { courseQueries, noticeFor, staleQueries } from "./liveSync";
 
@@ -14,11 +15,12 @@ import { courseQueries, noticeFor, staleQueries } from "./liveSync";
 export function useCourseLive(courseId: string, onEvent?: (event: CourseEvent) => void): void {
   const queryClient = useQueryClient();
   const notify = useToast();
+  const userId = useCurrentUser()?.id;
   useCourseEvents(
     courseId,
     (event) => {
       for (const queryKey of staleQueries(courseId, event.type)) void queryClient.invalidateQueries({ queryKey });
-      const notice = noticeFor(event);
+      const notice = noticeFor(event, userId);
       if (notice !== null) notify(notice.text, notice.tone);
       onEvent?.(event);
     },
