@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     max_source_bytes: int = Field(500_000, alias="MAX_SOURCE_BYTES", ge=1024)
     worker_concurrency: int = Field(8, alias="WORKER_CONCURRENCY", ge=1, le=256)
     worker_heartbeat_seconds: int = Field(15, alias="WORKER_HEARTBEAT_SECONDS", ge=1, le=600)
+    # Each worker process serves its metrics here (0: not served); Prometheus scrapes them.
+    worker_metrics_port: int = Field(0, alias="WORKER_METRICS_PORT", ge=0, le=65535)
+    worker_metrics_host: str = Field("127.0.0.1", alias="WORKER_METRICS_HOST")
     # Touched by a live worker (after a Redis ping); `courzly worker-health` reads its age.
     worker_health_file: Path = Field(
         Path("/tmp/courzly-worker.alive"),  # noqa: S108 - a tmpfs in the container

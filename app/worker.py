@@ -10,15 +10,18 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
+from prometheus_client import start_http_server
 from saq import CronJob, Worker
 from saq.types import TimersDict
 from sqlalchemy import delete
 
 from app.auth.models import AuthSession
 from app.config import Settings
+from app.core import metrics
 from app.core.db import create_engine, session_factory, utcnow
 from app.core.jobs import JOBS, JobContext, JobFunction, JobQueue
 from app.core.redis import Keys, create_redis
@@ -31,6 +34,7 @@ JOB_MODULES = ("app.workflow.jobs", "app.chat.jobs", "app.exports.jobs")
 EXPIRED_SESSION_GRACE = timedelta(days=7)
 CONTEXT_KEY = "courzly"
 ALIVE_KEY = "courzly_alive"
+METRICS_KEY = "courzly_metrics"
 
 
 def load_jobs() -> dict[str, JobFunction]:
@@ -49,13 +53,30 @@ async def _heartbeat(job: Any, every: float) -> None:
 def _saq_function(name: str, func: JobFunction) -> tuple[str, Any]:
     async def run(saq_ctx: dict[str, Any], **kwargs: Any) -> Any:
         context: JobContext = saq_ctx[CONTEXT_KEY]
-        beat = asyncio.create_task(_heartbeat(saq_ctx["job"], context.queue.heartbeat_seconds / 3))
+        job = saq_ctx["job"]
+        if job.queued:  # milliseconds since the epoch, set by the queue
+            metrics.JOB_WAIT.labels(name).observe(max(time.time() - job.queued / 1000, 0.0))
+        beat = asyncio.create_task(_heartbeat(job, context.queue.heartbeat_seconds / 3))
+        started, outcome = time.monotonic(), "failed"
         try:
-            return await func(context, **kwargs)
+            result = await func(context, **kwargs)
+            outcome = "succeeded"
+            return result
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
         finally:
             beat.cancel()
+            metrics.JOBS.labels(name, outcome).inc()
+            metrics.JOB_SECONDS.labels(name).observe(time.monotonic() - started)
 
     return name, run
+
+
+async def count_queue(saq_ctx: dict[str, Any]) -> None:
+    """The queue's depth for the metrics (every minute, in one worker)."""
+    context: JobContext = saq_ctx[CONTEXT_KEY]
+    metrics.QUEUE_DEPTH.set(await context.queue.saq.count("queued"))
 
 
 async def purge_expired_sessions(saq_ctx: dict[str, Any]) -> None:
@@ -103,11 +124,22 @@ def build_worker(
             queue=queue,
             runtime=runtime,
         )
+        if settings.worker_metrics_port:
+            # A thread of its own: scrapes never wait on the job loop, nor it on them.
+            saq_ctx[METRICS_KEY] = start_http_server(
+                settings.worker_metrics_port,
+                addr=settings.worker_metrics_host,
+                registry=metrics.REGISTRY,
+            )[0]
         alive = keep_alive(settings.worker_health_file, redis)
         saq_ctx[ALIVE_KEY] = asyncio.create_task(alive, name="worker-alive")
         log.info("worker started", extra={"jobs": sorted(JOBS)})
 
     async def shutdown(saq_ctx: dict[str, Any]) -> None:
+        server = saq_ctx.get(METRICS_KEY)
+        if server is not None:
+            await asyncio.to_thread(server.shutdown)  # waits out its poll: not in the loop
+            server.server_close()
         alive: asyncio.Task[None] | None = saq_ctx.get(ALIVE_KEY)
         if alive is not None:
             await stop_keeping_alive(alive, settings.worker_health_file)
@@ -130,6 +162,7 @@ def build_worker(
         cron_jobs=[
             CronJob(purge_expired_sessions, cron="17 * * * *"),
             CronJob(catch_up_runs, cron="* * * * *"),
+            CronJob(count_queue, cron="* * * * *"),
         ],
         startup=startup,
         shutdown=shutdown,

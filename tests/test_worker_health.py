@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from app.config import Settings
 from tests.workers import ROOT, settings_env, worker_process
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _health(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -24,7 +33,10 @@ def test_a_running_worker_is_healthy_and_a_stopped_one_is_not(
     settings: Settings, tmp_path: Path
 ) -> None:
     alive = tmp_path / "run" / "worker.alive"
-    env = settings_env(settings.model_copy(update={"worker_health_file": alive}))
+    port = _free_port()
+    env = settings_env(
+        settings.model_copy(update={"worker_health_file": alive, "worker_metrics_port": port})
+    )
     before = _health(env)
     assert before.returncode == 1
     assert "No worker has started here" in before.stderr
@@ -38,6 +50,11 @@ def test_a_running_worker_is_healthy_and_a_stopped_one_is_not(
         healthy = _health(env)
         assert healthy.returncode == 0, healthy.stderr
         assert "The worker is alive" in healthy.stdout
+        # Its own metrics, on its own port (one per worker process).
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
+            exposed = answer.read().decode()
+        for family in ("courzly_jobs_total", "courzly_ai_tokens_total", "courzly_job_queue_depth"):
+            assert f"# TYPE {family.removesuffix('_total')}" in exposed, family
     assert not alive.exists()  # a worker that stopped cleanly leaves no sign of life
     assert _health(env).returncode == 1
 

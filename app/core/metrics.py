@@ -28,3 +28,35 @@ AUTH_EVENTS = Counter(
     ["event"],
     registry=REGISTRY,
 )
+JOBS = Counter(
+    "courzly_jobs_total",
+    "Background jobs run by workers, by job name and outcome (succeeded, failed, cancelled).",
+    ["job", "outcome"],
+    registry=REGISTRY,
+)
+JOB_SECONDS = Histogram(
+    "courzly_job_duration_seconds",
+    "How long background jobs ran, by job name.",
+    ["job"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
+    registry=REGISTRY,
+)
+JOB_WAIT = Histogram(
+    "courzly_job_wait_seconds",
+    "How long background jobs waited in the queue before a worker took them, by job name.",
+    ["job"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+    registry=REGISTRY,
+)
+QUEUE_DEPTH = Gauge(
+    "courzly_job_queue_depth",
+    "Jobs waiting in the queue (queued, not yet taken), as the worker last counted.",
+    registry=REGISTRY,
+)
+EXPORT_SECONDS = Histogram(
+    "courzly_export_duration_seconds",
+    "Exports from request to file (or failure), by format and outcome.",
+    ["format", "outcome"],
+    buckets=(0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320),
+    registry=REGISTRY,
+)

@@ -12,6 +12,7 @@ from app.assets.service import AssetFileMissing
 from app.assets.store import MediaStore
 from app.core.db import utcnow
 from app.core.jobs import JobContext, job
+from app.core.metrics import EXPORT_SECONDS
 from app.courses.models import Course
 from app.exports import repository
 from app.exports.formats.all import FORMATS
@@ -92,6 +93,9 @@ async def _finish(
         row.storage_key, row.size_bytes, row.error = key, size, error
         row.finished_at = utcnow()
         await session.commit()
+        took = (row.finished_at - row.created_at).total_seconds()
+        outcome = "failed" if error else "succeeded"
+        EXPORT_SECONDS.labels(row.format, outcome).observe(max(took, 0.0))
     event = EventType.EXPORT_FAILED if error else EventType.EXPORT_READY
     payload = {"export_id": str(export.id), "format": export.format, "error": error, "size": size}
     await emit(ctx.sessions, ctx.redis, ctx.keys, course.id, None, event, payload)

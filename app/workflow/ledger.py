@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.workflow import repository
+from app.workflow import metrics, repository
 from app.workflow.models import AIUsage
 from app.workflow.providers.base import Phase, Usage
 from app.workflow.providers.pricing import PriceTable
@@ -41,6 +41,10 @@ async def record(
     ]
     if not rows:
         return rows, None
+    for row in rows:
+        metrics.AI_TOKENS.labels(row.model, phase, "prompt").inc(row.prompt_tokens)
+        metrics.AI_TOKENS.labels(row.model, phase, "completion").inc(row.completion_tokens)
+        metrics.AI_COST.labels(row.model, phase).inc(float(row.cost_usd))
     session.add_all(rows)
     if run_id is None:
         await session.flush()

@@ -26,7 +26,7 @@ from app.realtime import events
 from app.realtime.events import EventType
 from app.realtime.models import WorkflowEvent
 from app.reviews import service as reviews
-from app.workflow import repository
+from app.workflow import metrics, repository
 from app.workflow.errors import (
     CheckpointNotFound,
     GateNotFound,
@@ -223,6 +223,9 @@ async def decide(
     )
     outbox.publish(decided)
     outbox.advance(run.id, f"gate-{gate.id}")
+    metrics.DECISIONS.labels(gate.kind.value, body.decision.value).inc()
+    waited = (gate.decided_at - gate.created_at).total_seconds()
+    metrics.GATE_WAIT.labels(gate.kind.value).observe(max(waited, 0.0))
     return gate, True
 
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.config import Settings
 from app.core.schemas import printable
-from app.workflow import prompts
+from app.workflow import metrics, prompts
 from app.workflow.prompts import ChatMessage
 from app.workflow.providers.base import AttemptSink, ProviderError, Result, TokenSink, Usage
 from app.workflow.providers.retry import (
@@ -139,12 +139,15 @@ class LLMClient:
             )
 
         for repaired in (False, True):
-            content = await self._with_retries(task, partial(attempt, list(conversation)), usage)
+            content = await self._with_retries(
+                task, model, partial(attempt, list(conversation)), usage
+            )
             try:
                 return Result(parse_answer(content, schema), tuple(usage))
             except ValidationError as error:
                 reason = describe_validation_error(error)
                 if repaired:
+                    metrics.AI_ERRORS.labels(metrics.phase_of(task), "invalid_answer").inc()
                     raise ProviderError(
                         _final_reason(task, schema, error, reason), tuple(usage)
                     ) from error
@@ -246,23 +249,27 @@ class LLMClient:
             return await self._streamed(model, messages, temperature, usage, forward)
 
         # Once tokens reached the listener a retry would repeat them, so it is not tried.
-        text = await self._with_retries(task, attempt, usage, lambda: not forwarded)
+        text = await self._with_retries(task, model, attempt, usage, lambda: not forwarded)
         return Result(text, tuple(usage))
 
     async def _with_retries(
         self,
         task: str,
+        model: str,
         attempt: Callable[[], Awaitable[R]],
         usage: list[Usage],
         may_retry: Callable[[], bool] = lambda: True,
     ) -> R:
         retries = 0
+        phase = metrics.phase_of(task)
         while True:
             failure: openai.APIError
             try:
-                return await attempt()
+                with metrics.AI_CALL_SECONDS.labels(model, phase).time():
+                    return await attempt()
             except openai.APIStatusError as error:
                 if not is_retryable_status(error):
+                    metrics.AI_ERRORS.labels(phase, "refused").inc()
                     raise ProviderError(
                         f"{task}: the AI provider refused the call: {describe_status_error(error)}",
                         tuple(usage),
@@ -271,21 +278,25 @@ class LLMClient:
             except openai.APIConnectionError as error:  # timeouts included
                 failure, retry_after = error, None
             except openai.APIError as error:  # e.g. an error event inside a stream
+                metrics.AI_ERRORS.labels(phase, "broken_stream").inc()
                 raise ProviderError(
                     f"{task}: the AI provider failed: {error.message}", tuple(usage)
                 ) from error
             if not may_retry():
+                metrics.AI_ERRORS.labels(phase, "broken_stream").inc()
                 raise ProviderError(
                     f"{task}: the answer broke off after part of it was streamed: "
                     f"{_describe(failure)}",
                     tuple(usage),
                 ) from failure
             if retries >= self._max_retries:
+                metrics.AI_ERRORS.labels(phase, "unavailable").inc()
                 raise ProviderError(
                     f"{task}: the AI provider failed after {retries + 1} attempt(s): "
                     f"{_describe(failure)}",
                     tuple(usage),
                 ) from failure
+            metrics.AI_RETRIES.labels(phase).inc()
             await asyncio.sleep(self._backoff.delay(retries, retry_after))
             retries += 1
 

@@ -1,0 +1,97 @@
+"""/metrics after a real workflow run (the `openai` client against the fake server, an
+in-process worker sharing the app's registry) and an export: every workflow, review, AI,
+job and export metric is there, with values the run explains."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from app.core.permissions import Role
+from tests.factories import Factory
+from tests.fakes.openai_server import FakeOpenAI, Fault
+from tests.workflow.runs.helpers import RunDriver, pending, waiting_at
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+async def _scrape(client: httpx.AsyncClient) -> Samples:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    found: Samples = {}
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            found[(sample.name, frozenset(sample.labels.items()))] = sample.value
+    return found
+
+
+def _value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def _delta(before: Samples, after: Samples, name: str, **labels: str) -> float:
+    return _value(after, name, **labels) - _value(before, name, **labels)
+
+
+async def test_a_run_and_an_export_show_in_the_metrics(
+    client: httpx.AsyncClient, factory: Factory, ai_worker: FakeOpenAI
+) -> None:
+    editor = await factory.user(Role.EDITOR)
+    course = await factory.course(editor)
+    as_editor = await factory.headers(editor)
+    runs = RunDriver(client, str(course.id))
+    before = await _scrape(client)
+    ai_worker.fail_next(Fault.SERVER_ERROR)  # the outline's first call: retried once
+
+    run_id = await runs.start(as_editor, modules=1, lessons_per_module=2)
+    state = await runs.wait(run_id, as_editor, waiting_at("outline"))
+    await runs.decide(run_id, pending(state, "outline")[0]["id"], as_editor, decision="approve")
+    state = await runs.wait(run_id, as_editor, waiting_at("lesson", 2))
+    first, second = pending(state, "lesson")
+    await runs.decide(run_id, first["id"], as_editor, decision="reject", feedback="Shorter")
+    await runs.decide(run_id, second["id"], as_editor, decision="approve")
+    state = await runs.wait(
+        run_id, as_editor, lambda s: any(g["round"] == 2 for g in pending(s, "lesson"))
+    )
+    await runs.decide(run_id, pending(state, "lesson")[0]["id"], as_editor, decision="approve")
+    state = await runs.wait(run_id, as_editor, waiting_at("final"))
+    await runs.decide(run_id, pending(state, "final")[0]["id"], as_editor, decision="approve")
+    await runs.wait(run_id, as_editor, lambda s: s["run"]["status"] == "succeeded")
+    base = f"/api/v1/courses/{course.id}/exports"
+    exported = await client.post(base, json={"format": "markdown"}, headers=as_editor)
+    assert exported.status_code == 202, exported.text
+    deadline = time.monotonic() + 30
+    while not any(
+        e["id"] == exported.json()["id"] and e["status"] == "succeeded"
+        for e in (await client.get(base, headers=as_editor)).json()
+    ):
+        assert time.monotonic() < deadline, "the export did not finish"
+        await asyncio.sleep(0.05)
+    after = await _scrape(client)
+
+    runs_total = "courzly_workflow_runs_total"
+    for status in ("queued", "running", "waiting", "succeeded"):
+        assert _delta(before, after, runs_total, status=status) >= 1, status
+    decisions = "courzly_review_decisions_total"
+    assert _delta(before, after, decisions, kind="lesson", decision="approve") == 2
+    assert _delta(before, after, decisions, kind="lesson", decision="reject") == 1
+    assert _delta(before, after, decisions, kind="outline", decision="approve") == 1
+    waits = "courzly_review_gate_wait_seconds_count"
+    assert _delta(before, after, waits, kind="lesson") == 3
+    model = "gpt-4o-mini"
+    for phase, calls in (("outline", 2), ("lesson", 3), ("quiz", 1)):  # the outline's retry
+        count = "courzly_ai_call_duration_seconds_count"
+        assert _delta(before, after, count, model=model, phase=phase) == calls, phase
+        tokens = "courzly_ai_tokens_total"
+        assert _delta(before, after, tokens, model=model, phase=phase, kind="completion") > 0
+        assert _delta(before, after, "courzly_ai_cost_usd_total", model=model, phase=phase) > 0
+    assert _delta(before, after, "courzly_ai_retries_total", phase="outline") == 1
+    jobs = "courzly_jobs_total"
+    assert _delta(before, after, jobs, job="workflow.advance", outcome="succeeded") >= 4
+    assert _delta(before, after, jobs, job="export.build", outcome="succeeded") == 1
+    assert _delta(before, after, "courzly_job_wait_seconds_count", job="export.build") == 1
+    exports = "courzly_export_duration_seconds_count"
+    assert _delta(before, after, exports, format="markdown", outcome="succeeded") == 1
