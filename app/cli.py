@@ -19,6 +19,7 @@ from app import migrate
 from app.config import ConfigError, Settings, get_settings, validate_for_startup
 from app.core.embedded import EmbeddedServices
 from app.core.logging import configure_logging
+from app.core.metrics import share_between_processes
 
 cli = typer.Typer(
     help="Courzly: AI-assisted course creation with human review.",
@@ -109,6 +110,8 @@ def run(
             worker_process = subprocess.Popen(
                 [sys.executable, "-m", "app.cli", "worker", "--grace-seconds", "2"]
             )
+        if live.api_processes > 1:
+            share_between_processes()  # after the worker started: it serves its own port
         try:
             uvicorn.run(
                 "app.main:create_app",
@@ -145,6 +148,8 @@ def serve(
     if settings.database_url is None or settings.redis_url is None:
         typer.secho("serve needs DATABASE_URL and REDIS_URL.", fg="red", err=True)
         raise typer.Exit(2)
+    if processes > 1:
+        share_between_processes()  # /metrics then sums every process
     uvicorn.run(
         "app.main:create_app",
         factory=True,

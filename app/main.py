@@ -22,6 +22,7 @@ from app.core.handlers import install_error_handlers
 from app.core.health import router as health_router
 from app.core.jobs import JobQueue
 from app.core.logging import configure_logging, configure_security_log
+from app.core.metrics import process_stopped
 from app.core.middleware import RequestContextMiddleware
 from app.core.redis import Keys, create_redis
 from app.core.secrets_store import load_or_create_dev_secret
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.jobs.close()
             await redis.aclose()
             await engine.dispose()
+            process_stopped()
 
     app = FastAPI(
         title=API_TITLE,

@@ -8,10 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from prometheus_client.mmap_dict import MmapedDict
+from prometheus_client.parser import text_string_to_metric_families
 
 from app.migrate import ROOT
 
@@ -125,19 +128,16 @@ def test_create_admin_and_migrate_against_a_real_server(database_url: str, tmp_p
     assert "Traceback" not in weak.stderr
 
 
-def test_serve_runs_the_api_on_real_services_and_stops_on_sigterm(
-    database_url: str, redis_url: str, tmp_path: Path
-) -> None:
-    """What the backend image runs: no embedded services, no migration of its own."""
+def _migrated_serve(env: dict[str, str], *args: str) -> tuple[subprocess.Popen[str], int]:
+    """`courzly migrate`, then `courzly serve` on a free port, as the backend image runs."""
     command = [sys.executable, "-m", "app.cli"]
-    env = _env(tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url, LOG_LEVEL="INFO")
     migrated = subprocess.run(
         [*command, "migrate"], env=env, capture_output=True, text=True, check=False, cwd=ROOT
     )
     assert migrated.returncode == 0, migrated.stderr
     port = _free_port()
     process = subprocess.Popen(
-        [*command, "serve", "--port", str(port)],
+        [*command, "serve", "--port", str(port), *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -146,6 +146,15 @@ def test_serve_runs_the_api_on_real_services_and_stops_on_sigterm(
         errors="replace",
         start_new_session=True,
     )
+    return process, port
+
+
+def test_serve_runs_the_api_on_real_services_and_stops_on_sigterm(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """What the backend image runs: no embedded services, no migration of its own."""
+    env = _env(tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url, LOG_LEVEL="INFO")
+    process, port = _migrated_serve(env)
     try:
         _wait_ready(process, port)
     finally:
@@ -157,9 +166,55 @@ def test_serve_runs_the_api_on_real_services_and_stops_on_sigterm(
     assert not (tmp_path / "pgdata").exists()  # nothing embedded was started
 
     missing = subprocess.run(
-        [*command, "serve"], env=_env(tmp_path), capture_output=True, text=True, check=False,
-        cwd=ROOT,
+        [sys.executable, "-m", "app.cli", "serve"], env=_env(tmp_path), capture_output=True,
+        text=True, check=False, cwd=ROOT,
     )  # fmt: skip
     assert missing.returncode == 2
     assert "serve needs DATABASE_URL and REDIS_URL" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def _healthz_counts(shared: Path) -> dict[str, float]:
+    """GET /healthz answers counted by each API process, from its own metrics file."""
+    counts: dict[str, float] = {}
+    for path in shared.glob("counter_*.db"):
+        pid = path.stem.rsplit("_", 1)[-1]
+        counts[pid] = sum(
+            value
+            for key, value, *_ in MmapedDict.read_all_values_from_file(str(path))
+            if '"courzly_http_requests_total"' in key and '"/healthz"' in key
+        )
+    return counts
+
+
+def test_serve_with_several_processes_sums_their_metrics(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """/metrics is answered by whichever process gets the request; every answer counts the
+    requests of all of them (prometheus_client's multiprocess mode, switched on by serve)."""
+    env = _env(tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url)
+    process, port = _migrated_serve(env, "--processes", "2")
+    try:
+        _wait_ready(process, port)
+        shared = Path(tempfile.gettempdir()) / f"courzly-metrics-{process.pid}"
+        deadline = time.monotonic() + 60
+        while len(_healthz_counts(shared)) < 2 or 0 in _healthz_counts(shared).values():
+            # A new connection each: the kernel spreads them over both processes once the
+            # second one has started too.
+            assert time.monotonic() < deadline, f"not served by two: {_healthz_counts(shared)}"
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
+        sent = sum(_healthz_counts(shared).values())
+        for _ in range(6):
+            text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+            served = [
+                sample.value
+                for family in text_string_to_metric_families(text)
+                for sample in family.samples
+                if sample.name == "courzly_http_requests_total"
+                and sample.labels == {"method": "GET", "route": "/healthz", "status": "200"}
+            ]
+            assert served == [float(sent)]  # the same total whichever process answered
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode in (0, -signal.SIGTERM), stderr[-3000:]

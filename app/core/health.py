@@ -6,12 +6,12 @@ import asyncio
 import logging
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.responses import JSONResponse
 
 from app.auth.dependencies import Public
-from app.core.metrics import REGISTRY
+from app.core.metrics import exposition
 
 router = APIRouter(tags=["health"], dependencies=[Public])
 log = logging.getLogger("courzly.health")
@@ -52,4 +52,4 @@ async def readyz(request: Request) -> JSONResponse:
 
 @router.get("/metrics", response_class=Response)
 async def metrics() -> Response:
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -1,10 +1,54 @@
-"""Prometheus metrics. Labels are route templates and status codes, never raw paths or ids."""
+"""Prometheus metrics. Labels are route templates and status codes, never raw paths or ids.
+
+One API process serves its own registry. Several (`courzly serve --processes N`) write their
+values to files in one directory (prometheus_client's multiprocess mode, switched on before
+they start) and each answers /metrics with the sum of all of them.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's own switch
+
+
+def share_between_processes() -> Path:
+    """Call before starting several API processes: a fresh directory they all write to.
+    Only the processes started afterwards see it (workers serve their own port instead)."""
+    directory = Path(tempfile.gettempdir()) / f"courzly-metrics-{os.getpid()}"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(mode=0o700)
+    os.environ[MULTIPROCESS_ENV] = str(directory)
+    return directory
+
+
+def exposition() -> bytes:
+    """The text /metrics answers: this process's metrics, or every API process's summed."""
+    if not os.environ.get(MULTIPROCESS_ENV):
+        return generate_latest(REGISTRY)
+    combined = CollectorRegistry()
+    multiprocess.MultiProcessCollector(combined)  # type: ignore[no-untyped-call]
+    return generate_latest(combined)
+
+
+def process_stopped() -> None:
+    """A stopping API process takes its live gauges (requests in flight) out of the sum."""
+    if os.environ.get(MULTIPROCESS_ENV):
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
 
 HTTP_REQUESTS = Counter(
     "courzly_http_requests_total",
@@ -20,7 +64,10 @@ HTTP_LATENCY = Histogram(
     registry=REGISTRY,
 )
 HTTP_IN_FLIGHT = Gauge(
-    "courzly_http_requests_in_flight", "HTTP requests being served.", registry=REGISTRY
+    "courzly_http_requests_in_flight",
+    "HTTP requests being served.",
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
 )
 AUTH_EVENTS = Counter(
     "courzly_auth_events_total",
@@ -52,6 +99,7 @@ QUEUE_DEPTH = Gauge(
     "courzly_job_queue_depth",
     "Jobs waiting in the queue (queued, not yet taken), as the worker last counted.",
     registry=REGISTRY,
+    multiprocess_mode="mostrecent",
 )
 EXPORT_SECONDS = Histogram(
     "courzly_export_duration_seconds",

@@ -7,7 +7,10 @@ from prometheus_client import Counter, Gauge
 from app.core.metrics import REGISTRY
 
 WS_CONNECTIONS = Gauge(
-    "courzly_ws_connections", "Open, authenticated WebSocket connections.", registry=REGISTRY
+    "courzly_ws_connections",
+    "Open, authenticated WebSocket connections.",
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
 )
 WS_FRAMES_SENT = Counter(
     "courzly_ws_frames_sent_total", "Frames sent to WebSocket clients.", registry=REGISTRY

@@ -70,7 +70,12 @@ async def test_a_run_and_an_export_show_in_the_metrics(
     ):
         assert time.monotonic() < deadline, "the export did not finish"
         await asyncio.sleep(0.05)
+    # A job is counted when its function returns, a moment after it marked its work done.
     after = await _scrape(client)
+    while _delta(before, after, "courzly_jobs_total", job="export.build", outcome="succeeded") < 1:
+        assert time.monotonic() < deadline, "the export job was never counted"
+        await asyncio.sleep(0.05)
+        after = await _scrape(client)
 
     runs_total = "courzly_workflow_runs_total"
     for status in ("queued", "running", "waiting", "succeeded"):
@@ -82,16 +87,17 @@ async def test_a_run_and_an_export_show_in_the_metrics(
     waits = "courzly_review_gate_wait_seconds_count"
     assert _delta(before, after, waits, kind="lesson") == 3
     model = "gpt-4o-mini"
+    # Jobs and AI calls are at least this run's: the job queue is shared with other tests,
+    # whose leftover jobs a worker here may run too. Decisions are this test's alone.
     for phase, calls in (("outline", 2), ("lesson", 3), ("quiz", 1)):  # the outline's retry
         count = "courzly_ai_call_duration_seconds_count"
-        assert _delta(before, after, count, model=model, phase=phase) == calls, phase
+        assert _delta(before, after, count, model=model, phase=phase) >= calls, phase
         tokens = "courzly_ai_tokens_total"
         assert _delta(before, after, tokens, model=model, phase=phase, kind="completion") > 0
         assert _delta(before, after, "courzly_ai_cost_usd_total", model=model, phase=phase) > 0
-    assert _delta(before, after, "courzly_ai_retries_total", phase="outline") == 1
+    assert _delta(before, after, "courzly_ai_retries_total", phase="outline") >= 1
     jobs = "courzly_jobs_total"
     assert _delta(before, after, jobs, job="workflow.advance", outcome="succeeded") >= 4
-    assert _delta(before, after, jobs, job="export.build", outcome="succeeded") == 1
-    assert _delta(before, after, "courzly_job_wait_seconds_count", job="export.build") == 1
+    assert _delta(before, after, "courzly_job_wait_seconds_count", job="export.build") >= 1
     exports = "courzly_export_duration_seconds_count"
-    assert _delta(before, after, exports, format="markdown", outcome="succeeded") == 1
+    assert _delta(before, after, exports, format="markdown", outcome="succeeded") >= 1
