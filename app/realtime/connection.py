@@ -128,9 +128,15 @@ class Subscription:
         self._fetch = fetch
         self._buffer: list[tuple[int, str]] = []
         self._task: asyncio.Task[None] | None = None
+        # Notices (presence) that arrive between listening and `subscribed`: held, so the
+        # client always hears `subscribed` first and then everything about the course.
+        self._early_notices: list[str] | None = []
 
     def start(self, after_seq: int) -> None:
         self.queued_seq = self.sent_seq = after_seq
+        early, self._early_notices = self._early_notices or [], None
+        for frame in early:
+            self.connection.send(frame)
         self.resync()
 
     def offer(self, seq: int, frame: str) -> None:
@@ -148,6 +154,9 @@ class Subscription:
             self.resync()  # a gap: the missing seqs are committed, so the log has them
 
     def notice(self, frame: str) -> None:
+        if self._early_notices is not None:
+            self._early_notices.append(frame)
+            return
         self.connection.send(frame)
 
     def wants(self, course_id: str) -> bool:
