@@ -18,7 +18,6 @@ from app.core.errors import BadRequest, CourzlyError
 from app.core.permissions import Permission
 from app.courses import service as courses
 from app.realtime import presence, protocol
-from app.realtime import repository as realtime_rows
 from app.realtime import service as realtime
 from app.realtime.auth import authenticate
 from app.realtime.connection import Subscription
@@ -148,13 +147,11 @@ async def _subscribe(socket: SocketSession, message: protocol.Subscribe) -> None
 
 
 async def _visible_courses(socket: SocketSession) -> tuple[bool, set[str]]:
-    """What the socket's user may see on the feed: everything with an organisation-wide
-    role (as the course list), else the courses they are a member of."""
-    user = socket.auth.user
-    if user.role is not None:
-        return True, set()
+    """What the socket's user may see on the feed: the course list's rule (every course
+    for a global reader, else their memberships)."""
     async with socket.resources.read_sessions() as session:
-        return False, await realtime_rows.member_course_ids(session, user.id)
+        readable = await courses.readable_course_ids(session, socket.auth.user)
+    return readable is None, {str(course_id) for course_id in readable or ()}
 
 
 async def _watch(socket: SocketSession, message: protocol.Watch) -> None:

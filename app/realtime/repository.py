@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.courses.models import Course, CourseMember
+from app.courses.models import Course
 from app.realtime.models import WorkflowEvent
 
 
@@ -25,11 +25,3 @@ async def head_seq(session: AsyncSession, course_id: uuid.UUID) -> int | None:
     """The last seq handed out for the course (the counter on the course row)."""
     found: int | None = await session.scalar(select(Course.event_seq).where(Course.id == course_id))
     return found
-
-
-async def member_course_ids(session: AsyncSession, user_id: uuid.UUID) -> set[str]:
-    """The courses a user belongs to, as the feed compares them (strings)."""
-    found = await session.scalars(
-        select(CourseMember.course_id).where(CourseMember.user_id == user_id)
-    )
-    return {str(course_id) for course_id in found}

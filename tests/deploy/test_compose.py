@@ -4,6 +4,7 @@ service. There is no Docker engine here; GitHub Actions and the hosts run the st
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ VARIABLE = re.compile(r"\$\{([A-Z0-9_]+)")
 PINNED = re.compile(r"^[\w.\-/]+:v?\d+\.\d+(\.\d+)?[\w.\-]*$")
 
 
+@functools.cache
 def _stack() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())  # merges the x- anchors
     return loaded

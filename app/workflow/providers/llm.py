@@ -166,10 +166,11 @@ class LLMClient:
         usage: list[Usage],
         on_token: TokenSink | None,
     ) -> str:
-        if on_token is not None:
-            return await self._stream_json(
-                model, conversation, temperature, response_format, usage, on_token
+        if on_token is not None:  # the same call, streamed: forwarded now, parsed at the end
+            streamed = await self._streamed(
+                model, conversation, temperature, usage, on_token, response_format
             )
+            return streamed.text
         completion = await self._client.chat.completions.create(
             model=model,
             messages=_openai_messages(conversation),
@@ -178,21 +179,6 @@ class LLMClient:
         )
         _record(usage, model, completion.usage)
         return (completion.choices[0].message.content or "") if completion.choices else ""
-
-    async def _stream_json(
-        self,
-        model: str,
-        conversation: list[ChatMessage],
-        temperature: float,
-        response_format: ResponseFormatJSONSchema,
-        usage: list[Usage],
-        on_token: TokenSink,
-    ) -> str:
-        """The same call, streamed: the JSON is forwarded as it arrives and parsed at the end."""
-        streamed = await self._streamed(
-            model, conversation, temperature, usage, on_token, response_format
-        )
-        return streamed.text
 
     async def _streamed(
         self,
