@@ -22,6 +22,7 @@ from sqlalchemy import delete
 from app.auth.models import AuthSession
 from app.config import Settings
 from app.core import metrics
+from app.core.context import job_var, request_id_var
 from app.core.db import create_engine, session_factory, utcnow
 from app.core.jobs import JOBS, JobContext, JobFunction, JobQueue
 from app.core.redis import Keys, create_redis
@@ -54,6 +55,8 @@ def _saq_function(name: str, func: JobFunction) -> tuple[str, Any]:
     async def run(saq_ctx: dict[str, Any], **kwargs: Any) -> Any:
         context: JobContext = saq_ctx[CONTEXT_KEY]
         job = saq_ctx["job"]
+        request_id_var.set(job.meta.get("request_id") or f"job-{job.id}")
+        job_var.set(name)
         if job.queued:  # milliseconds since the epoch, set by the queue
             metrics.JOB_WAIT.labels(name).observe(max(time.time() - job.queued / 1000, 0.0))
         beat = asyncio.create_task(_heartbeat(job, context.queue.heartbeat_seconds / 3))
@@ -71,12 +74,6 @@ def _saq_function(name: str, func: JobFunction) -> tuple[str, Any]:
             metrics.JOB_SECONDS.labels(name).observe(time.monotonic() - started)
 
     return name, run
-
-
-async def count_queue(saq_ctx: dict[str, Any]) -> None:
-    """The queue's depth for the metrics (every minute, in one worker)."""
-    context: JobContext = saq_ctx[CONTEXT_KEY]
-    metrics.QUEUE_DEPTH.set(await context.queue.saq.count("queued"))
 
 
 async def purge_expired_sessions(saq_ctx: dict[str, Any]) -> None:
@@ -162,7 +159,6 @@ def build_worker(
         cron_jobs=[
             CronJob(purge_expired_sessions, cron="17 * * * *"),
             CronJob(catch_up_runs, cron="* * * * *"),
-            CronJob(count_queue, cron="* * * * *"),
         ],
         startup=startup,
         shutdown=shutdown,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -12,8 +14,10 @@ from sqlalchemy import func, select, update
 
 from app import worker
 from app.auth.models import AuthSession
+from app.core.context import request_id_var
 from app.core.db import utcnow
 from app.core.jobs import JOBS, JobContext, job
+from app.core.logging import JsonFormatter
 from app.core.permissions import Role
 from app.workflow.models import RunStatus, WorkflowRun
 from tests.factories import Factory
@@ -77,6 +81,29 @@ async def test_a_queued_job_runs_and_a_failure_is_retried(app: Any, calls: Any) 
         await app.state.jobs.enqueue("test.flaky", n=7)
         await asyncio.wait_for(done.wait(), timeout=15)
     assert seen == [{"n": 7}, {"n": 7}]
+
+
+async def test_a_job_logs_under_the_request_id_that_queued_it(app: Any) -> None:
+    lines: list[dict[str, Any]] = []
+    done = asyncio.Event()
+
+    @job("test.logs")
+    async def logs(ctx: JobContext) -> None:
+        record = logging.LogRecord("courzly.test", logging.INFO, __file__, 0, "hi", None, None)
+        lines.append(json.loads(JsonFormatter().format(record)))
+        done.set()
+
+    token = request_id_var.set("req-from-nginx-42")
+    try:
+        async with running_worker(app.state.settings):
+            await app.state.jobs.enqueue("test.logs")
+            request_id_var.set(None)  # the worker must not read it from here
+            await asyncio.wait_for(done.wait(), timeout=15)
+    finally:
+        request_id_var.reset(token)
+        del JOBS["test.logs"]
+    assert lines[0]["request_id"] == "req-from-nginx-42"
+    assert lines[0]["job"] == "test.logs"
 
 
 async def test_catch_up_queues_runs_that_lost_their_job(factory: Factory, app: Any) -> None:

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 
 from app.auth.dependencies import Public
 from app.core.metrics import exposition
+from app.workflow.gauges import installation_exposition
 
 router = APIRouter(tags=["health"], dependencies=[Public])
 log = logging.getLogger("courzly.health")
@@ -51,5 +52,6 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", response_class=Response)
-async def metrics() -> Response:
-    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
+async def metrics(request: Request) -> Response:
+    installation = await installation_exposition(request.app.state)
+    return Response(exposition() + installation, media_type=CONTENT_TYPE_LATEST)

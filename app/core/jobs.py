@@ -19,6 +19,7 @@ from saq.queue.redis import RedisQueue
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.core.context import request_id_var
 from app.core.redis import Keys
 
 
@@ -74,6 +75,9 @@ class JobQueue:
             "retry_delay": 1.0,
             "retry_backoff": 60.0,
             "heartbeat": self.heartbeat_seconds,
+            # The job's log lines carry the id of the request that queued it (or of the job
+            # that did), so one id follows the work from nginx to the worker.
+            "meta": {"request_id": request_id_var.get()},
         }
         if key is not None:
             options["key"] = key

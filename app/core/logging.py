@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from app.core.context import request_id_var, user_id_var
+from app.core.context import job_var, request_id_var, user_id_var
 
 # Attributes every LogRecord has; anything else passed via `extra=` is emitted as a field.
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -36,6 +36,8 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", None) or request_id_var.get(),
             "user_id": getattr(record, "user_id", None) or user_id_var.get(),
         }
+        if job := job_var.get():
+            entry["job"] = job
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and key not in entry:
                 entry[key] = value

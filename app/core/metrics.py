@@ -95,12 +95,6 @@ JOB_WAIT = Histogram(
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
     registry=REGISTRY,
 )
-QUEUE_DEPTH = Gauge(
-    "courzly_job_queue_depth",
-    "Jobs waiting in the queue (queued, not yet taken), as the worker last counted.",
-    registry=REGISTRY,
-    multiprocess_mode="mostrecent",
-)
 EXPORT_SECONDS = Histogram(
     "courzly_export_duration_seconds",
     "Exports from request to file (or failure), by format and outcome.",

@@ -247,3 +247,41 @@ async def runs_needing_advance(session: AsyncSession, idle_seconds: int = 30) ->
         ReviewGate.status == GateStatus.DECIDED, ReviewGate.updated_at < stale
     )
     return list(await session.scalars(queued.union(decided)))
+
+
+async def active_runs_by_phase(session: AsyncSession) -> list[tuple[str, str, int, float]]:
+    """(status, phase, runs, longest idle seconds) of every active run. Idle: time since the
+    run row changed or its last AI call ended, whichever is later."""
+    last_call = (
+        select(func.max(AIUsage.created_at))
+        .where(AIUsage.run_id == WorkflowRun.id)
+        .correlate(WorkflowRun)
+        .scalar_subquery()
+    )
+    last_progress = func.greatest(
+        WorkflowRun.updated_at, func.coalesce(last_call, WorkflowRun.updated_at)
+    )
+    idle = func.extract("epoch", func.now() - last_progress)
+    query = (
+        select(WorkflowRun.status, WorkflowRun.phase, func.count(), func.max(idle))
+        .where(WorkflowRun.status.in_(ACTIVE_RUN_STATUSES))
+        .group_by(WorkflowRun.status, WorkflowRun.phase)
+    )
+    return [
+        (str(status), phase, count, float(longest))
+        for status, phase, count, longest in (await session.execute(query)).all()
+    ]
+
+
+async def pending_gates_by_kind(session: AsyncSession) -> list[tuple[str, int, float]]:
+    """(gate kind, gates waiting for a reviewer, oldest wait in seconds)."""
+    age = func.extract("epoch", func.now() - ReviewGate.created_at)
+    query = (
+        select(ReviewGate.kind, func.count(), func.max(age))
+        .where(ReviewGate.status == GateStatus.PENDING)
+        .group_by(ReviewGate.kind)
+    )
+    return [
+        (str(kind), count, float(oldest))
+        for kind, count, oldest in (await session.execute(query)).all()
+    ]

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import update
 
+from app.core.db import utcnow
 from app.core.permissions import Role
+from app.workflow.models import GateKind, ReviewGate, RunStatus, WorkflowRun
 from tests.factories import Factory
 from tests.fakes.openai_server import FakeOpenAI, Fault
 from tests.workflow.runs.helpers import RunDriver, pending, waiting_at
@@ -101,3 +105,49 @@ async def test_a_run_and_an_export_show_in_the_metrics(
     assert _delta(before, after, "courzly_job_wait_seconds_count", job="export.build") >= 1
     exports = "courzly_export_duration_seconds_count"
     assert _delta(before, after, exports, format="markdown", outcome="succeeded") >= 1
+
+
+async def test_installation_gauges_show_stalled_runs_and_waiting_gates(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    editor = await factory.user(Role.EDITOR)
+    course = await factory.course(editor)
+    two_hours_ago = utcnow() - timedelta(hours=2)
+    async with factory.sessions() as session:
+        stalled = WorkflowRun(
+            course_id=course.id,
+            status=RunStatus.RUNNING,
+            phase="stalled-phase",
+            thread_id="t-stalled",
+            updated_at=two_hours_ago,
+        )
+        session.add(stalled)
+        await session.flush()
+        session.add(
+            ReviewGate(
+                run_id=stalled.id,
+                course_id=course.id,
+                interrupt_id="i-1",
+                kind=GateKind.FINAL,
+                created_at=two_hours_ago,
+            )
+        )
+        await session.commit()
+
+    samples = await _scrape(client)
+    assert _value(samples, "courzly_state_sample_failed") == 0
+    labels = {"status": "running", "phase": "stalled-phase"}
+    assert _value(samples, "courzly_workflow_runs_active", **labels) == 1
+    assert _value(samples, "courzly_workflow_run_idle_seconds_max", **labels) >= 7200
+    assert _value(samples, "courzly_review_gates_pending", kind="final") >= 1
+    assert _value(samples, "courzly_review_gate_oldest_pending_seconds", kind="final") >= 7200
+    assert ("courzly_job_queue_depth", frozenset()) in samples
+
+    async with factory.sessions() as session:
+        await session.execute(
+            update(WorkflowRun).where(WorkflowRun.id == stalled.id).values(status=RunStatus.FAILED)
+        )
+        await session.commit()
+    samples = await _scrape(client)
+    # A phase with no active run left drops out instead of keeping its last value.
+    assert ("courzly_workflow_runs_active", frozenset(labels.items())) not in samples
