@@ -1,0 +1,48 @@
+"""The real checkers the monitoring tests run, from Debian's packages (`make test` installs
+them through scripts/ensure-packages.sh): a missing one fails the test, never skips it."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
+from threading import Thread
+
+from app.migrate import ROOT
+
+
+def tool_path(tool: str) -> str:
+    found = shutil.which(tool)
+    assert found, f"{tool} is missing: `make test` installs it (scripts/ensure-packages.sh)"
+    return found
+
+
+def run_tool(tool: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [tool_path(tool), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(server: ThreadingHTTPServer) -> Iterator[ThreadingHTTPServer]:
+    """An HTTP server answering from a thread until the block ends."""
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
