@@ -15,6 +15,12 @@ WS_CONNECTIONS = Gauge(
 WS_FRAMES_SENT = Counter(
     "courzly_ws_frames_sent_total", "Frames sent to WebSocket clients.", registry=REGISTRY
 )
+WS_MESSAGES_RECEIVED = Counter(
+    "courzly_ws_messages_received_total",
+    "Messages received from WebSocket clients, by type (the protocol's types, or 'invalid').",
+    ["type"],
+    registry=REGISTRY,
+)
 WS_CLOSED = Counter(
     "courzly_ws_closed_total",
     "WebSocket connections the server closed, by reason (lagged, expired, auth, shutdown).",

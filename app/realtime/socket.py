@@ -128,8 +128,10 @@ class SocketSession:
             try:
                 parsed = protocol.parse(text)
             except protocol.BadMessage as bad:
+                metrics.WS_MESSAGES_RECEIVED.labels("invalid").inc()
                 self.connection.send(protocol.error_frame(bad.error, bad.detail, bad.message_id))
                 continue
+            metrics.WS_MESSAGES_RECEIVED.labels(parsed.type).inc()
             await handlers.dispatch(self, parsed)
 
     async def _watch_expiry(self) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.core.metrics import REGISTRY
 from app.core.permissions import Role
 from app.realtime import service
 from tests.factories import Factory
@@ -113,3 +114,21 @@ async def test_an_unreadable_log_closes_the_socket_for_a_later_resume(
         code, frames = await client.closed()
     assert code == 1011
     assert [f["error"] for f in frames] == ["service_unavailable"]
+
+
+async def test_client_messages_are_counted_by_type_and_bad_ones_as_invalid(
+    live_server: str, factory: Factory
+) -> None:
+    def received(kind: str) -> float:
+        name = "courzly_ws_messages_received_total"
+        return REGISTRY.get_sample_value(name, {"type": kind}) or 0.0
+
+    before = {kind: received(kind) for kind in ("ping", "invalid")}
+    user = await factory.user(Role.EDITOR)
+    async with open_client(live_server, token_of(await factory.headers(user))) as client:
+        await client.send(type="ping")
+        await client.expect("pong")
+        await client.ws.send("{nope")
+        await client.expect("error")
+    assert received("ping") - before["ping"] == 1
+    assert received("invalid") - before["invalid"] == 1
