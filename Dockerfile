@@ -34,8 +34,11 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 courzly \
     && useradd --system --uid 10001 --gid courzly --home-dir /data --no-create-home courzly \
-    && mkdir /data \
-    && chown courzly:courzly /data
+    && mkdir /data /rendered \
+    && chown courzly:courzly /data \
+    && chown 65534:65534 /rendered
+# /rendered: `courzly monitoring-config` writes there as nobody, the user Prometheus and
+# Alertmanager run as (a new named volume mounted there takes this owner).
 COPY --from=build /opt/courzly /opt/courzly
 COPY --from=build /app /app
 ENV PATH=/opt/courzly/bin:$PATH \

@@ -48,9 +48,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The real checkers the config tests run: shellcheck, promtool, amtool.
+# The real checkers the config tests run: shellcheck, promtool, amtool, and the exporters
+# and mtail whose metric names the dashboards and rules are checked against.
+MONITORING_PACKAGES := prometheus prometheus-alertmanager prometheus-node-exporter \
+	prometheus-postgres-exporter prometheus-redis-exporter prometheus-blackbox-exporter mtail
 pytest: $(STAMP)
-	@scripts/ensure-packages.sh shellcheck prometheus prometheus-alertmanager
+	@scripts/ensure-packages.sh shellcheck $(MONITORING_PACKAGES)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench-api: $(STAMP)

@@ -291,6 +291,37 @@ def check_config() -> None:
     typer.echo(f"Configuration OK for {settings.environment.value}{note}.")
 
 
+@cli.command("monitoring-config")
+def monitoring_config(
+    out: Annotated[Path, typer.Option(help="Directory Alertmanager and Prometheus mount")],
+) -> None:
+    """Write Alertmanager's receivers and the blackbox probe's target from the environment
+    (PUBLIC_URL, ALERT_*: docs/operations.md, "Alerts")."""
+    from app.monitoring.config import MonitoringSettings
+    from app.monitoring.render import render
+
+    try:
+        settings = MonitoringSettings()
+    except ValidationError as exc:
+        typer.secho(f"Configuration error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+    for path in render(settings, out):
+        typer.echo(f"Wrote {path}")
+    from app.monitoring.alertmanager import has_receivers
+
+    if not has_receivers(settings):
+        typer.secho(
+            "No alert receiver is configured (ALERT_EMAIL_TO with ALERT_SMTP_SMARTHOST, or "
+            "ALERT_WEBHOOK_URL): alerts will show in Alertmanager but notify no one.",
+            fg="yellow",
+            err=True,
+        )
+    if settings.public_url is None:
+        typer.secho(
+            "PUBLIC_URL is not set: the HTTPS endpoint is not probed.", fg="yellow", err=True
+        )
+
+
 @cli.command("permissions-doc")
 def permissions_doc(
     check: Annotated[bool, typer.Option(help="Fail if the file is out of date")] = False,

@@ -53,7 +53,7 @@ def test_a_running_worker_is_healthy_and_a_stopped_one_is_not(
         # Its own metrics, on its own port (one per worker process).
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
             exposed = answer.read().decode()
-        for family in ("courzly_jobs_total", "courzly_ai_tokens_total", "courzly_job_queue_depth"):
+        for family in ("courzly_jobs_total", "courzly_ai_tokens_total", "courzly_job_wait_seconds"):
             assert f"# TYPE {family.removesuffix('_total')}" in exposed, family
     assert not alive.exists()  # a worker that stopped cleanly leaves no sign of life
     assert _health(env).returncode == 1

@@ -16,6 +16,7 @@ import yaml
 
 from app.config import Settings
 from app.migrate import ROOT
+from app.monitoring.config import MonitoringSettings
 
 COMPOSE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
@@ -34,7 +35,10 @@ EXPECTED = {
     "node-exporter",
     "postgres-exporter",
     "redis-exporter",
+    "blackbox-exporter",
+    "monitoring-config",
 }
+ONE_SHOTS = {"migrate", "monitoring-config"}  # waited for with service_completed_successfully
 DATA_SERVICES = {"postgres": "/var/lib/postgresql/data", "redis": "/data"}
 VARIABLE = re.compile(r"\$\{([A-Z0-9_]+)")
 # image:tag with a version in the tag, never "latest" or a bare name.
@@ -86,7 +90,7 @@ def test_every_image_is_pinned_and_app_images_come_by_digest() -> None:
 
 def test_every_service_restarts_rotates_its_logs_and_has_limits() -> None:
     for name, service in _services().items():
-        expected_restart = "no" if name == "migrate" else "unless-stopped"
+        expected_restart = "no" if name in ONE_SHOTS else "unless-stopped"
         assert service["restart"] == expected_restart, name
         logging = service["logging"]
         assert logging["driver"] == "json-file", name
@@ -101,14 +105,14 @@ def test_every_service_restarts_rotates_its_logs_and_has_limits() -> None:
 def test_every_long_running_service_has_a_healthcheck_and_waits_for_healthy_ones() -> None:
     services = _services()
     for name, service in services.items():
-        if name == "migrate":  # one-shot: waited for with service_completed_successfully
+        if name in ONE_SHOTS:
             continue
         check = service["healthcheck"]
         assert not check.get("disable"), name
         assert check["test"][0] in ("CMD", "CMD-SHELL"), name
         for dependency, condition in service.get("depends_on", {}).items():
             wanted = (
-                "service_completed_successfully" if dependency == "migrate" else "service_healthy"
+                "service_completed_successfully" if dependency in ONE_SHOTS else "service_healthy"
             )
             assert condition == {"condition": wanted}, (name, dependency)
     assert services["api"]["depends_on"]["migrate"]["condition"] == (
@@ -198,7 +202,8 @@ def test_env_example_documents_every_variable_of_the_stack_and_the_app() -> None
     assert used - set(documented) == set()
     set_by_compose = {"COURZLY_ENV", "DATABASE_URL", "REDIS_URL", "SECURITY_LOG_FILE"}
     set_by_compose |= {"MEDIA_DIR", "EXPORTS_DIR"}
-    aliases = {field.alias for field in Settings.model_fields.values() if field.alias}
+    fields = [*Settings.model_fields.values(), *MonitoringSettings.model_fields.values()]
+    aliases = {field.alias for field in fields if field.alias}
     assert aliases - set(documented) - set_by_compose == set()
     # Placeholders only: nothing in the example works as a real secret.
     for name in ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "JWT_SECRET"):

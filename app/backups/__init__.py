@@ -1,0 +1,1 @@
+"""Backups: their outcomes as metrics (and, with the backup tooling, the jobs themselves)."""

@@ -1,0 +1,1 @@
+"""The parts of the monitoring stack that depend on an installation's settings."""
