@@ -52,8 +52,11 @@ typecheck: $(STAMP)
 # and mtail whose metric names the dashboards and rules are checked against.
 MONITORING_PACKAGES := prometheus prometheus-alertmanager prometheus-node-exporter \
 	prometheus-postgres-exporter prometheus-redis-exporter prometheus-blackbox-exporter mtail
+# pgBackRest and PostgreSQL 15 for the backup tests, nginx as their S3 TLS proxy, and
+# libfaketime to age a backup past its retention.
+BACKUP_PACKAGES := pgbackrest postgresql-15 nginx faketime openssl
 pytest: $(STAMP)
-	@scripts/ensure-packages.sh shellcheck $(MONITORING_PACKAGES)
+	@scripts/ensure-packages.sh shellcheck $(MONITORING_PACKAGES) $(BACKUP_PACKAGES)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench-api: $(STAMP)

@@ -16,6 +16,7 @@ import typer
 from pydantic import ValidationError
 
 from app import migrate
+from app.backups.cli import backup_cli
 from app.config import ConfigError, Settings, get_settings, validate_for_startup
 from app.core.embedded import EmbeddedServices
 from app.core.logging import configure_logging
@@ -28,6 +29,7 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
 )
 DEFAULT_ADMIN_EMAIL = "admin@example.com"
+cli.add_typer(backup_cli, name="backup")
 
 
 def _settings() -> Settings:

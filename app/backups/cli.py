@@ -1,0 +1,161 @@
+"""`courzly backup ...`: take, list, verify and restore backups (pgBackRest underneath).
+Every command prints a readable summary, or one JSON document with --json; a failure is one
+clear line on standard error and exit code 1 (2 for settings that cannot work)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from app.backups.config import BackupSettings
+from app.backups.pgbackrest import BackupError, PgBackRest, write_config
+from app.backups.service import BACKUP_TYPES, backup_sets, restore, take_backup, verify_repository
+
+backup_cli = typer.Typer(help="Backups of the database to S3 (pgBackRest) and restores.")
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
+err = Console(stderr=True)
+
+
+def _engine() -> PgBackRest:
+    try:
+        return PgBackRest(BackupSettings())
+    except ValidationError as exc:
+        typer.secho(f"Configuration error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+
+
+@contextmanager
+def _failing_clearly() -> Iterator[None]:
+    try:
+        yield
+    except BackupError as exc:
+        typer.secho(f"Backup error: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _with_progress(label: str, quiet: bool, step: Callable[[], Any]) -> Any:
+    """A spinner with the elapsed time while a long step runs (not with --json)."""
+    if quiet:
+        return step()
+    columns = (SpinnerColumn(), TextColumn(label), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        progress.add_task(label, total=None)
+        return step()
+
+
+def _emit(as_json: bool, document: dict[str, Any], text: str) -> None:
+    typer.echo(json.dumps(document, indent=2) if as_json else text)
+
+
+@backup_cli.command("config")
+def config_command(
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write it (default: BACKUP_CONFIG_FILE)")
+    ] = None,
+) -> None:
+    """Write pgBackRest's configuration from the BACKUP_* settings (no secret inside)."""
+    engine = _engine()
+    with _failing_clearly():
+        path = write_config(engine.settings, out or engine.settings.config_file)
+    typer.echo(f"Wrote {path}")
+
+
+@backup_cli.command("now")
+def now_command(
+    kind: Annotated[str, typer.Option("--type", help="full, diff or incr")] = "diff",
+    as_json: JsonOption = False,
+) -> None:
+    """Take a backup now (the timers run full weekly and diff daily)."""
+    engine = _engine()
+    if kind not in BACKUP_TYPES:
+        typer.secho(f"Unknown backup type {kind!r}: use full, diff or incr.", fg="red", err=True)
+        raise typer.Exit(2)
+    with _failing_clearly():
+        taken = _with_progress(
+            f"Taking a {kind} backup", as_json, lambda: take_backup(engine, kind)
+        )
+    _emit(
+        as_json,
+        taken.to_json(),
+        f"Backup {taken.label} ({taken.type}) done: {taken.repository_bytes:,} bytes stored.",
+    )
+
+
+@backup_cli.command("list")
+def list_command(as_json: JsonOption = False) -> None:
+    """The backup sets in the repository, oldest first, and the WAL they can replay to."""
+    engine = _engine()
+    with _failing_clearly():
+        info = engine.info()
+    sets = backup_sets(info)
+    archive = (info.get("archive") or [{}])[-1]
+    document = {
+        "stanza": engine.settings.stanza,
+        "backups": [s.to_json() for s in sets],
+        "wal": {"min": archive.get("min"), "max": archive.get("max")},
+    }
+    lines = [
+        f"{s.label}  {s.type:<4}  {s.stopped_at:%Y-%m-%d %H:%M:%S}Z  {s.repository_bytes:>14,} B"
+        for s in sets
+    ]
+    lines.append(f"WAL archived up to {archive.get('max') or 'nothing yet'}")
+    _emit(as_json, document, "\n".join(lines) if sets else "No backup yet.\n" + lines[-1])
+
+
+@backup_cli.command("verify")
+def verify_command(as_json: JsonOption = False) -> None:
+    """Read back every backup and WAL file in the repository and check its checksum."""
+    engine = _engine()
+    with _failing_clearly():
+        seconds = _with_progress(
+            "Verifying the repository", as_json, lambda: verify_repository(engine)
+        )
+    _emit(
+        as_json,
+        {"verified": True, "seconds": round(seconds, 1)},
+        f"Repository verified in {seconds:.0f} s.",
+    )
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        typer.secho(
+            f"Not a time: {value!r}; use ISO 8601, e.g. 2026-11-30T14:05:00Z", fg="red", err=True
+        )
+        raise typer.Exit(2) from None
+
+
+@backup_cli.command("restore")
+def restore_command(
+    to: Annotated[Path, typer.Option(help="A new, empty data directory (this host or a new one)")],
+    target_time: Annotated[
+        str | None,
+        typer.Option("--time", help="Point in time (ISO 8601 with zone); default: latest"),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Restore the latest backup plus WAL (or up to --time) into a new data directory. The
+    running database is never touched; start the restored one with pg_ctl when it is done."""
+    engine = _engine()
+    target = _parse_time(target_time)
+    with _failing_clearly():
+        used = _with_progress(f"Restoring into {to}", as_json, lambda: restore(engine, to, target))
+    document = {"restored_into": str(to), "backup": used.to_json(), "target_time": target_time}
+    _emit(
+        as_json,
+        document,
+        f"Restored {used.label} into {to}" + (f", up to {target_time}." if target_time else "."),
+    )

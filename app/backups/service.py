@@ -1,0 +1,158 @@
+"""What `courzly backup` does: take a backup, list the sets, verify the repository, restore
+into a new data directory. Each outcome is also written as textfile metrics and one JSON line
+on standard error (the job's log)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.backups.pgbackrest import BackupError, PgBackRest
+from app.backups.textfile import Outcome, write_outcome
+
+BACKUP_TYPES = ("full", "diff", "incr")
+
+
+@dataclass(frozen=True)
+class BackupSet:
+    label: str
+    type: str
+    started_at: datetime
+    stopped_at: datetime
+    database_bytes: int
+    repository_bytes: int  # compressed and encrypted, as stored
+    wal_start: str
+    wal_stop: str
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["started_at"] = self.started_at.isoformat()
+        data["stopped_at"] = self.stopped_at.isoformat()
+        return data
+
+
+def _at(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def backup_sets(info: dict[str, Any]) -> list[BackupSet]:
+    return [
+        BackupSet(
+            label=entry["label"],
+            type=entry["type"],
+            started_at=_at(entry["timestamp"]["start"]),
+            stopped_at=_at(entry["timestamp"]["stop"]),
+            database_bytes=entry["info"]["size"],
+            repository_bytes=entry["info"]["repository"]["delta"],
+            wal_start=entry["archive"]["start"],
+            wal_stop=entry["archive"]["stop"],
+        )
+        for entry in info.get("backup", [])
+    ]
+
+
+def _report(settings_dir: Path | None, outcome: Outcome, detail: dict[str, Any]) -> None:
+    if settings_dir is not None:
+        write_outcome(settings_dir, outcome)
+    line = {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "event": "backup.finished",
+        **asdict(outcome),
+        **detail,
+    }
+    print(json.dumps(line), file=sys.stderr, flush=True)
+
+
+def take_backup(engine: PgBackRest, kind: str) -> BackupSet:
+    """A full, differential or incremental backup; expired sets are removed after it."""
+    if kind not in BACKUP_TYPES:
+        raise BackupError(f"unknown backup type {kind!r}; use one of {', '.join(BACKUP_TYPES)}")
+    started = time.time()
+    textfiles = engine.settings.textfile_dir
+    try:
+        engine.run("backup", f"--type={kind}")
+        newest = backup_sets(engine.info())[-1]
+    except BackupError as exc:
+        finished = time.time()
+        _report(textfiles, Outcome(kind, False, finished, finished - started), {"error": str(exc)})
+        raise
+    finished = time.time()
+    outcome = Outcome(kind, True, finished, finished - started, newest.repository_bytes)
+    _report(textfiles, outcome, {"label": newest.label})
+    return newest
+
+
+def _damage(report: str) -> list[str]:
+    """What `pgbackrest verify` found wrong. It exits 0 whatever it finds, and says so in
+    its report: 'invalid checksum <file>' lines and a stanza status of 'error'."""
+    found = [
+        line.split("INFO: ", 1)[-1].strip() for line in report.splitlines() if "invalid" in line
+    ]
+    if not found and "status: error" in report:
+        found = ["the stanza's status is error"]
+    return found
+
+
+def verify_repository(engine: PgBackRest) -> float:
+    """Read back every file in the repository and check its checksum; seconds taken."""
+    started = time.time()
+    try:
+        damage = _damage(engine.run("verify", "--log-level-console=info"))
+        if damage:
+            raise BackupError("verify found damage in the repository: " + "; ".join(damage[:5]))
+    except BackupError as exc:
+        finished = time.time()
+        failed = Outcome("verify", False, finished, finished - started)
+        _report(engine.settings.textfile_dir, failed, {"error": str(exc)})
+        raise
+    finished = time.time()
+    _report(engine.settings.textfile_dir, Outcome("verify", True, finished, finished - started), {})
+    return finished - started
+
+
+def _check_target_time(target: datetime, sets: list[BackupSet]) -> None:
+    if target.tzinfo is None:
+        raise BackupError("give the target time with its time zone, e.g. 2026-11-30T14:05:00Z")
+    now = datetime.now(UTC)
+    if target > now:
+        raise BackupError(f"{target.isoformat()} is in the future (it is {now:%Y-%m-%dT%H:%M:%SZ})")
+    if not sets:
+        raise BackupError("the repository holds no backup yet")
+    oldest = sets[0].stopped_at
+    if target < oldest:
+        raise BackupError(
+            f"{target.isoformat()} is before the oldest backup ({sets[0].label}, finished "
+            f"{oldest.isoformat()}): no backup can reach it"
+        )
+
+
+def restore(engine: PgBackRest, target_dir: Path, target_time: datetime | None = None) -> BackupSet:
+    """Restore into a new, empty data directory: the latest state, or the state at
+    `target_time` (replaying WAL up to it). The running database is never touched; the
+    restored cluster does not archive into the same repository."""
+    if target_dir.resolve() == engine.settings.pg_data.resolve():
+        raise BackupError("refusing to restore over the live data directory; name a new one")
+    if target_dir.exists() and any(target_dir.iterdir()):
+        raise BackupError(f"{target_dir} is not empty; restore into a new, empty directory")
+    sets = backup_sets(engine.info())
+    args = ["restore", f"--pg1-path={target_dir}", "--archive-mode=off"]
+    if target_time is None:
+        if not sets:
+            raise BackupError("the repository holds no backup yet")
+        source = sets[-1]
+    else:
+        _check_target_time(target_time, sets)
+        source = [s for s in sets if s.stopped_at <= target_time][-1]
+        args += [
+            "--type=time",
+            f"--target={target_time.isoformat()}",
+            f"--set={source.label}",
+            "--target-action=promote",
+        ]
+    engine.run(*args)
+    return source
