@@ -90,3 +90,14 @@ bench-ws: $(STAMP)
 .PHONY: bench-exports
 bench-exports: $(STAMP)
 	$(BIN)/python bench/exports.py $(BENCH_ARGS)
+
+# Restore drill (docs/backup-policy.md). With BACKUP_S3_BUCKET set (an installation's
+# repository): `courzly backup drill` against DATABASE_URL. Without it: the same drill end
+# to end on this machine (a seeded PostgreSQL 15, its S3 repository on moto behind TLS),
+# with its report kept in backups/reports/.
+.PHONY: drill
+drill: $(STAMP)
+	@scripts/ensure-packages.sh $(BACKUP_PACKAGES)
+	@if [ -n "$$BACKUP_S3_BUCKET" ]; then $(BIN)/courzly backup drill; \
+	else COURZLY_DRILL_REPORTS="$(CURDIR)/backups/reports" $(BIN)/pytest -q -p no:randomly \
+		tests/backups/test_drill.py; fi

@@ -35,6 +35,8 @@ class BackupSettings(BaseSettings):
     pg_socket_dir: Path = Field(Path("/var/run/postgresql"), alias="BACKUP_PG_SOCKET_DIR")
     pg_user: str = Field("postgres", alias="BACKUP_PG_USER")
     pg_bin_dir: Path = Field(Path("/usr/lib/postgresql/15/bin"), alias="BACKUP_PG_BIN_DIR")
+    # The OS user restored clusters run as when `courzly backup` runs as root.
+    os_user: str = Field("postgres", alias="BACKUP_OS_USER")
 
     # pgBackRest's own files, and how to run it (a prefix such as
     # `docker compose exec -T -u postgres postgres` when it lives in the database container).

@@ -131,17 +131,28 @@ def _check_target_time(target: datetime, sets: list[BackupSet]) -> None:
         )
 
 
-def restore(engine: PgBackRest, target_dir: Path, target_time: datetime | None = None) -> BackupSet:
-    """Restore into a new, empty data directory: the latest state, or the state at
-    `target_time` (replaying WAL up to it). The running database is never touched; the
-    restored cluster does not archive into the same repository."""
+def restore(
+    engine: PgBackRest,
+    target_dir: Path,
+    target_time: datetime | None = None,
+    restore_point: str | None = None,
+) -> BackupSet:
+    """Restore into a new, empty data directory: the latest state, the state at
+    `target_time`, or at a named restore point (replaying WAL up to it). The running
+    database is never touched; the restored cluster does not archive into the same
+    repository."""
     if target_dir.resolve() == engine.settings.pg_data.resolve():
         raise BackupError("refusing to restore over the live data directory; name a new one")
     if target_dir.exists() and any(target_dir.iterdir()):
         raise BackupError(f"{target_dir} is not empty; restore into a new, empty directory")
     sets = backup_sets(engine.info())
     args = ["restore", f"--pg1-path={target_dir}", "--archive-mode=off"]
-    if target_time is None:
+    if restore_point is not None:
+        if not sets:
+            raise BackupError("the repository holds no backup yet")
+        source = sets[-1]
+        args += ["--type=name", f"--target={restore_point}", "--target-action=promote"]
+    elif target_time is None:
         if not sets:
             raise BackupError("the repository holds no backup yet")
         source = sets[-1]

@@ -8,6 +8,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
 from app.backups.config import BackupSettings
 from app.backups.pgbackrest import secret_environment, write_config
@@ -95,10 +95,15 @@ http {{
 
 @contextmanager
 def s3_repository(directory: Path) -> Iterator[S3Repository]:
-    """moto's S3 over HTTP, and nginx in front of it with a self-signed certificate."""
+    """moto's S3 over HTTP, and nginx in front of it with a self-signed certificate. moto
+    runs in a process of its own: in this one, any test's `mock_aws()` would reset its
+    buckets on the way out."""
     moto_port, tls_port = free_port(), free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
-    server.start()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     directory.chmod(0o777)  # nginx's workers run as nobody
     subprocess.run(
         [
@@ -128,15 +133,16 @@ def s3_repository(directory: Path) -> Iterator[S3Repository]:
     )
     repository = S3Repository(tls_port, moto_port)
     try:
+        _wait_for_port(moto_port)
         client = repository.client()
         client.create_bucket(Bucket=BUCKET)
         client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
         _wait_for_port(tls_port)
         yield repository
     finally:
-        proxy.terminate()
-        proxy.wait(timeout=10)
-        server.stop()
+        for process in (proxy, server):
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def _wait_for_port(port: int, timeout: float = 10) -> None:
