@@ -23,9 +23,17 @@ from sqlalchemy import make_url
 
 from app.backups.config import BackupSettings
 from app.backups.drill import run_drill
-from app.backups.pgbackrest import BackupError, PgBackRest, write_config
+from app.backups.pgbackrest import BackupError, PgBackRest, secret_environment, write_config
 from app.backups.report import report_document, write_report
-from app.backups.service import BACKUP_TYPES, backup_sets, restore, take_backup, verify_repository
+from app.backups.service import (
+    BACKUP_TYPES,
+    archive_host_config,
+    backup_sets,
+    copy_files,
+    restore,
+    take_backup,
+    verify_repository,
+)
 from app.migrate import ROOT
 
 backup_cli = typer.Typer(help="Backups of the database to S3 (pgBackRest) and restores.")
@@ -228,4 +236,70 @@ def _database_url() -> str:
         make_url(url.get_secret_value())
         .set(drivername="postgresql")
         .render_as_string(hide_password=False)
+    )
+
+
+@backup_cli.command("media")
+def media_command(as_json: JsonOption = False) -> None:
+    """Copy uploaded media and stored exports to the backup bucket (changed files only;
+    the hourly timer runs it). Exports kept in S3 already (EXPORTS_S3_BUCKET) are skipped."""
+    from app.config import get_settings
+
+    engine = _engine()
+    app_settings = get_settings()
+    directories = {"media": app_settings.resolved_media_dir}
+    if not app_settings.exports_s3_bucket:
+        directories["exports"] = app_settings.resolved_exports_dir
+    with _failing_clearly():
+        results = copy_files(engine, directories)
+    document = {
+        name: {"uploaded": r.uploaded, "unchanged": r.unchanged, "deleted": r.deleted}
+        for name, r in results.items()
+    }
+    lines = [
+        f"{name}: {len(r.uploaded)} uploaded, {r.unchanged} unchanged, {len(r.deleted)} deleted"
+        for name, r in results.items()
+    ]
+    _emit(as_json, document, "\n".join(lines))
+
+
+@backup_cli.command("host-config")
+def host_config_command(as_json: JsonOption = False) -> None:
+    """Archive the host's configuration (BACKUP_HOST_PATHS), encrypted, to the bucket."""
+    engine = _engine()
+    with _failing_clearly():
+        key, size = archive_host_config(engine)
+    _emit(
+        as_json,
+        {"key": key, "bytes": size},
+        f"Host configuration sealed to {key} ({size:,} bytes).",
+    )
+
+
+@backup_cli.command("restore-host-config")
+def restore_host_config_command(
+    to: Annotated[Path, typer.Option(help="Unpack under this directory (/ on a new host)")],
+    host: Annotated[
+        str | None, typer.Option(help="Whose archive (default: this host's name)")
+    ] = None,
+    key: Annotated[str | None, typer.Option(help="A given archive instead of the latest")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Unseal the latest (or a given) host configuration archive and unpack it."""
+    import socket
+
+    from app.backups import host_config
+    from app.backups.s3 import backup_bucket, s3_client
+
+    engine = _engine()
+    settings = engine.settings
+    with _failing_clearly():
+        client, bucket = s3_client(settings), backup_bucket(settings)
+        chosen = key or host_config.latest_key(client, bucket, host or socket.gethostname())
+        passphrase = secret_environment(settings)["PGBACKREST_REPO1_CIPHER_PASS"]
+        names = host_config.restore_into(client, bucket, chosen, passphrase, to)
+    _emit(
+        as_json,
+        {"key": chosen, "files": names},
+        f"Unpacked {len(names)} entries of {chosen} under {to}.",
     )

@@ -45,8 +45,14 @@ class BackupSettings(BaseSettings):
     log_dir: Path = Field(Path("/var/log/pgbackrest"), alias="BACKUP_LOG_DIR")
     lock_dir: Path = Field(Path("/tmp/pgbackrest"), alias="BACKUP_LOCK_DIR")  # noqa: S108
     pgbackrest_command: str = Field("pgbackrest", alias="BACKUP_PGBACKREST_COMMAND")
+    # The host's configuration, archived daily (comma-separated paths).
+    host_paths: str = Field("/etc/courzly,/etc/nginx,/etc/letsencrypt", alias="BACKUP_HOST_PATHS")
     # Outcomes as Prometheus textfile metrics (node-exporter serves the directory).
     textfile_dir: Path | None = Field(None, alias="BACKUP_TEXTFILE_DIR")
+
+    @property
+    def host_path_list(self) -> list[Path]:
+        return [Path(p.strip()) for p in self.host_paths.split(",") if p.strip()]
 
     @property
     def endpoint(self) -> str:

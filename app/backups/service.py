@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.backups.pgbackrest import BackupError, PgBackRest
+from app.backups import host_config
+from app.backups.files import SyncResult, sync_directory
+from app.backups.pgbackrest import BackupError, PgBackRest, secret_environment
+from app.backups.s3 import backup_bucket, s3_client
 from app.backups.textfile import Outcome, write_outcome
 
 BACKUP_TYPES = ("full", "diff", "incr")
@@ -167,3 +170,55 @@ def restore(
         ]
     engine.run(*args)
     return source
+
+
+def _timed_outcome(settings_dir: Path | None, kind: str, step: Any) -> Any:
+    """Run a backup step, reporting its outcome (textfile metrics, JSON line) either way."""
+    started = time.time()
+    try:
+        result, size, detail = step()
+    except BackupError as exc:
+        finished = time.time()
+        _report(
+            settings_dir, Outcome(kind, False, finished, finished - started), {"error": str(exc)}
+        )
+        raise
+    finished = time.time()
+    _report(settings_dir, Outcome(kind, True, finished, finished - started, size), detail)
+    return result
+
+
+def copy_files(engine: PgBackRest, directories: dict[str, Path]) -> dict[str, SyncResult]:
+    """Copy each directory to `files/<name>/` in the backup bucket (changed files only)."""
+    settings = engine.settings
+
+    def step() -> tuple[dict[str, SyncResult], int, dict[str, Any]]:
+        client, bucket = s3_client(settings), backup_bucket(settings)
+        results = {
+            name: sync_directory(client, bucket, f"files/{name}/", root)
+            for name, root in directories.items()
+        }
+        uploaded = sum(r.uploaded_bytes for r in results.values())
+        detail = {
+            name: {"uploaded": len(r.uploaded), "deleted": len(r.deleted)}
+            for name, r in results.items()
+        }
+        return results, uploaded, detail
+
+    result: dict[str, SyncResult] = _timed_outcome(settings.textfile_dir, "media", step)
+    return result
+
+
+def archive_host_config(engine: PgBackRest) -> tuple[str, int]:
+    """Seal the host's configuration into the backup bucket; the object's key and size."""
+    settings = engine.settings
+
+    def step() -> tuple[tuple[str, int], int, dict[str, Any]]:
+        passphrase = secret_environment(settings)["PGBACKREST_REPO1_CIPHER_PASS"]
+        key, size = host_config.upload(
+            s3_client(settings), backup_bucket(settings), settings.host_path_list, passphrase
+        )
+        return (key, size), size, {"key": key}
+
+    result: tuple[str, int] = _timed_outcome(settings.textfile_dir, "host-config", step)
+    return result
