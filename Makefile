@@ -53,8 +53,8 @@ typecheck: $(STAMP)
 MONITORING_PACKAGES := prometheus prometheus-alertmanager prometheus-node-exporter \
 	prometheus-postgres-exporter prometheus-redis-exporter prometheus-blackbox-exporter mtail
 # pgBackRest and PostgreSQL 15 for the backup tests, nginx as their S3 TLS proxy, and
-# libfaketime to age a backup past its retention.
-BACKUP_PACKAGES := pgbackrest postgresql-15 nginx faketime openssl
+# libfaketime to age a backup past its retention, systemd-analyze for the timers.
+BACKUP_PACKAGES := pgbackrest postgresql-15 nginx faketime openssl systemd
 pytest: $(STAMP)
 	@scripts/ensure-packages.sh shellcheck $(MONITORING_PACKAGES) $(BACKUP_PACKAGES)
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -101,3 +101,9 @@ drill: $(STAMP)
 	@if [ -n "$$BACKUP_S3_BUCKET" ]; then $(BIN)/courzly backup drill; \
 	else COURZLY_DRILL_REPORTS="$(CURDIR)/backups/reports" $(BIN)/pytest -q -p no:randomly \
 		tests/backups/test_drill.py; fi
+
+# Restore benchmark: a 1 GB database back from the S3 repository, MB/s and the implied RTO.
+.PHONY: bench-restore
+bench-restore: $(STAMP)
+	@scripts/ensure-packages.sh $(BACKUP_PACKAGES)
+	$(BIN)/python bench/restore.py $(BENCH_ARGS)
