@@ -12,6 +12,16 @@ pays for writing the files. Run as root (PostgreSQL runs as its own user).
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if not __package__:
+    # Run as a script, Python puts bench/ itself on sys.path: put the repository root there
+    # instead, so `app` and `tests` import as packages (see bench/api.py).
+    _here = str(Path(__file__).resolve().parent)
+    sys.path[:] = [entry for entry in sys.path if entry != _here]
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import argparse
 import json
 import shutil
@@ -19,7 +29,6 @@ import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from app.backups.pgbackrest import PgBackRest
 from app.backups.service import restore, take_backup

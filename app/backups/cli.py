@@ -295,7 +295,9 @@ def restore_host_config_command(
     settings = engine.settings
     with _failing_clearly():
         client, bucket = s3_client(settings), backup_bucket(settings)
-        chosen = key or host_config.latest_key(client, bucket, host or socket.gethostname())
+        chosen = key or host_config.latest_key(
+            client, bucket, host or socket.gethostname(), settings.s3_prefix
+        )
         passphrase = secret_environment(settings)["PGBACKREST_REPO1_CIPHER_PASS"]
         names = host_config.restore_into(client, bucket, chosen, passphrase, to)
     _emit(

@@ -22,7 +22,11 @@ class BackupSettings(BaseSettings):
     s3_verify_tls: bool = Field(True, alias="BACKUP_S3_VERIFY_TLS")
     s3_key: SecretStr | None = Field(None, alias="BACKUP_S3_KEY")  # unset: the instance role
     s3_key_secret: SecretStr | None = Field(None, alias="BACKUP_S3_KEY_SECRET")
-    repo_path: str = Field("/pgbackrest", alias="BACKUP_REPO_PATH")
+    # Everything goes under the prefix the host's role may write (infra: BACKUP_PREFIX).
+    s3_prefix: str = Field("courzly/", alias="BACKUP_S3_PREFIX", pattern=r"^([\w.-]+/)*$")
+    repo_path: str = Field("/courzly/pgbackrest", alias="BACKUP_REPO_PATH")
+    # The bucket's KMS key: every upload names it, as the bucket policy demands.
+    s3_kms_key_id: str | None = Field(None, alias="BACKUP_S3_KMS_KEY_ID")
     # AES-256 passphrase: without it no backup can be read. Kept apart from the bucket.
     cipher_pass: SecretStr | None = Field(None, alias="BACKUP_CIPHER_PASS")
     retention_days: int = Field(30, alias="BACKUP_RETENTION_DAYS", ge=1, le=3650)
@@ -53,6 +57,13 @@ class BackupSettings(BaseSettings):
     @property
     def host_path_list(self) -> list[Path]:
         return [Path(p.strip()) for p in self.host_paths.split(",") if p.strip()]
+
+    @property
+    def upload_encryption(self) -> dict[str, str]:
+        """The server-side encryption headers for boto3 uploads (none: the bucket default)."""
+        if not self.s3_kms_key_id:
+            return {}
+        return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self.s3_kms_key_id}
 
     @property
     def endpoint(self) -> str:

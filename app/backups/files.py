@@ -61,8 +61,12 @@ def _manifest(client: Any, bucket: str, prefix: str) -> dict[str, str]:
     return found
 
 
-def sync_directory(client: Any, bucket: str, prefix: str, root: Path) -> SyncResult:
-    """Make `bucket/prefix` hold what `root` holds now."""
+def sync_directory(
+    client: Any, bucket: str, prefix: str, root: Path, encryption: dict[str, str] | None = None
+) -> SyncResult:
+    """Make `bucket/prefix` hold what `root` holds now. `encryption`: the server-side
+    encryption arguments every upload carries."""
+    sealed = encryption or {}
     result = SyncResult()
     try:
         remote = _manifest(client, bucket, prefix)
@@ -78,6 +82,7 @@ def sync_directory(client: Any, bucket: str, prefix: str, root: Path) -> SyncRes
                     Body=body,
                     ChecksumSHA256=base64.b64encode(bytes.fromhex(digest)).decode(),
                     Metadata={"sha256": digest},
+                    **sealed,
                 )
             result.uploaded.append(name)
             result.uploaded_bytes += path.stat().st_size
@@ -85,7 +90,7 @@ def sync_directory(client: Any, bucket: str, prefix: str, root: Path) -> SyncRes
             client.delete_object(Bucket=bucket, Key=prefix + name)  # a delete marker
             result.deleted.append(name)
         manifest = json.dumps({name: digest for name, (_, digest) in local.items()}, indent=0)
-        client.put_object(Bucket=bucket, Key=prefix + MANIFEST, Body=manifest.encode())
+        client.put_object(Bucket=bucket, Key=prefix + MANIFEST, Body=manifest.encode(), **sealed)
     except (ClientError, BotoCoreError) as exc:
         raise BackupError(f"copying {root} to s3://{bucket}/{prefix} failed: {exc}") from exc
     return result

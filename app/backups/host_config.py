@@ -26,7 +26,7 @@ from app.backups.pgbackrest import BackupError
 
 MAGIC = b"CZH1"
 SALT_BYTES, NONCE_BYTES = 16, 12
-PREFIX = "host-config/"
+FOLDER = "host-config/"
 
 
 def _key(passphrase: str, salt: bytes) -> bytes:
@@ -63,20 +63,27 @@ def archive(paths: list[Path]) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client: Any, bucket: str, paths: list[Path], passphrase: str) -> tuple[str, int]:
-    """Seal and upload today's archive; its key and size."""
+def upload(
+    client: Any,
+    bucket: str,
+    paths: list[Path],
+    passphrase: str,
+    prefix: str = "",
+    encryption: dict[str, str] | None = None,
+) -> tuple[str, int]:
+    """Seal and upload today's archive under `prefix`; its key and size."""
     sealed = seal(archive(paths), passphrase)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    key = f"{PREFIX}{socket.gethostname()}/{stamp}.tar.gz.enc"
+    key = f"{prefix}{FOLDER}{socket.gethostname()}/{stamp}.tar.gz.enc"
     try:
-        client.put_object(Bucket=bucket, Key=key, Body=sealed)
+        client.put_object(Bucket=bucket, Key=key, Body=sealed, **(encryption or {}))
     except (ClientError, BotoCoreError) as exc:
         raise BackupError(f"uploading the host configuration failed: {exc}") from exc
     return key, len(sealed)
 
 
-def latest_key(client: Any, bucket: str, host: str) -> str:
-    listed = client.list_objects_v2(Bucket=bucket, Prefix=f"{PREFIX}{host}/")
+def latest_key(client: Any, bucket: str, host: str, prefix: str = "") -> str:
+    listed = client.list_objects_v2(Bucket=bucket, Prefix=f"{prefix}{FOLDER}{host}/")
     keys: list[str] = sorted(item["Key"] for item in listed.get("Contents", []))
     if not keys:
         raise BackupError(f"no host configuration archive for {host!r} in s3://{bucket}")

@@ -52,6 +52,7 @@ def render_config(settings: BackupSettings) -> str:
         verify_tls=settings.s3_verify_tls,
         static_keys=settings.s3_key is not None,
         repo_path=settings.repo_path,
+        kms_key_id=settings.s3_kms_key_id,
         retention_days=settings.retention_days,
         push_queue_max=settings.push_queue_max,
         spool_dir=settings.spool_dir,

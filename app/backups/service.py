@@ -195,7 +195,13 @@ def copy_files(engine: PgBackRest, directories: dict[str, Path]) -> dict[str, Sy
     def step() -> tuple[dict[str, SyncResult], int, dict[str, Any]]:
         client, bucket = s3_client(settings), backup_bucket(settings)
         results = {
-            name: sync_directory(client, bucket, f"files/{name}/", root)
+            name: sync_directory(
+                client,
+                bucket,
+                f"{settings.s3_prefix}files/{name}/",
+                root,
+                settings.upload_encryption,
+            )
             for name, root in directories.items()
         }
         uploaded = sum(r.uploaded_bytes for r in results.values())
@@ -216,7 +222,12 @@ def archive_host_config(engine: PgBackRest) -> tuple[str, int]:
     def step() -> tuple[tuple[str, int], int, dict[str, Any]]:
         passphrase = secret_environment(settings)["PGBACKREST_REPO1_CIPHER_PASS"]
         key, size = host_config.upload(
-            s3_client(settings), backup_bucket(settings), settings.host_path_list, passphrase
+            s3_client(settings),
+            backup_bucket(settings),
+            settings.host_path_list,
+            passphrase,
+            settings.s3_prefix,
+            settings.upload_encryption,
         )
         return (key, size), size, {"key": key}
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from infra.components.backup_storage import retention_rule
+from infra.components.backup_storage import retention_rules
 from infra.components.secure_bucket import SecureBucket, SecureBucketArgs
 
 
@@ -72,7 +72,7 @@ class BackupReplica(pulumi.ComponentResource):
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=replica.bucket.id,
-            rules=[retention_rule(args.retention_days, archive=False)],
+            rules=retention_rules(args.retention_days, archive=False),
             opts=pulumi.ResourceOptions(
                 parent=self, provider=region, depends_on=[replica.versioning]
             ),

@@ -6,14 +6,20 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.host_role import BACKUP_PREFIX
 from infra.components.secure_bucket import SecureBucket, SecureBucketArgs
 
 ARCHIVE_AFTER_DAYS = 30  # then Glacier Instant Retrieval: cheap, still read in milliseconds
 
 
-def retention_rule(days: int, archive: bool = True) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
-    """Every version expires after `days`; archived on the way when it lives long enough
-    (S3 refuses an expiry that comes before the move)."""
+def retention_rules(
+    days: int, archive: bool = True
+) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
+    """What the bucket itself expires. Current objects are not expired wholesale: pgBackRest
+    keeps its repository to its own retention (its info files are written once and must
+    outlive any age rule), and the media copies are the latest copy of live files. So:
+    replaced or deleted versions go after `days`; the dated host configuration archives go
+    after `days`; everything is archived on the way when it lives long enough."""
     s3 = aws.s3
     transitions = (
         [s3.BucketLifecycleConfigurationRuleTransitionArgs(
@@ -21,21 +27,32 @@ def retention_rule(days: int, archive: bool = True) -> aws.s3.BucketLifecycleCon
         if archive and days > ARCHIVE_AFTER_DAYS
         else []
     )  # fmt: skip
-    return s3.BucketLifecycleConfigurationRuleArgs(
-        id="retention",
-        status="Enabled",
-        filter=s3.BucketLifecycleConfigurationRuleFilterArgs(),
-        transitions=transitions,
-        expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
-        noncurrent_version_expiration=(
-            s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(noncurrent_days=days)
+    return [
+        s3.BucketLifecycleConfigurationRuleArgs(
+            id="retention",
+            status="Enabled",
+            filter=s3.BucketLifecycleConfigurationRuleFilterArgs(),
+            transitions=transitions,
+            noncurrent_version_expiration=(
+                s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                    noncurrent_days=days
+                )
+            ),
+            abort_incomplete_multipart_upload=(
+                s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                    days_after_initiation=7
+                )
+            ),
         ),
-        abort_incomplete_multipart_upload=(
-            s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                days_after_initiation=7
-            )
+        s3.BucketLifecycleConfigurationRuleArgs(
+            id="host-config-archives",
+            status="Enabled",
+            filter=s3.BucketLifecycleConfigurationRuleFilterArgs(
+                prefix=f"{BACKUP_PREFIX}host-config/"
+            ),
+            expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
         ),
-    )
+    ]
 
 
 @dataclass(frozen=True)
@@ -47,7 +64,7 @@ class BackupStorageArgs:
 
 class BackupStorage(pulumi.ComponentResource):
     """The backup bucket (pgBackRest repository, media and config archives) and its key;
-    everything expires after the retention, archived after 30 days on the way."""
+    what expires when: retention_rules."""
 
     def __init__(
         self, name: str, args: BackupStorageArgs, opts: pulumi.ResourceOptions | None = None
@@ -63,7 +80,7 @@ class BackupStorage(pulumi.ComponentResource):
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=self.bucket.id,
-            rules=[retention_rule(args.retention_days)],
+            rules=retention_rules(args.retention_days),
             opts=after_versioning,
         )
         if args.object_lock:

@@ -27,6 +27,7 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 BUCKET = "courzly-backups"
 CIPHER_PASS = "a-test-passphrase-that-is-long-enough"
 S3_KEY, S3_SECRET = "test-key", "test-secret"  # moto accepts any
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000001"
 
 
 def as_postgres(*args: str) -> list[str]:
@@ -170,7 +171,8 @@ def backup_settings(repository: S3Repository, base: Path, **overrides: Any) -> B
         "BACKUP_S3_VERIFY_TLS": False,  # the proxy's certificate is self-signed
         "BACKUP_S3_KEY": S3_KEY,
         "BACKUP_S3_KEY_SECRET": S3_SECRET,
-        "BACKUP_REPO_PATH": f"/{base.name}",  # one repository per test
+        "BACKUP_REPO_PATH": f"/courzly/{base.name}",  # one repository per test
+        "BACKUP_S3_KMS_KEY_ID": KMS_KEY,
         "BACKUP_CIPHER_PASS": CIPHER_PASS,
         "BACKUP_PG_DATA": str(base / "data"),
         "BACKUP_PG_PORT": free_port(),

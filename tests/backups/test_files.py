@@ -128,6 +128,9 @@ def test_the_commands_copy_media_and_seal_the_host_config(s3: Any, tmp_path: Pat
         "BACKUP_CIPHER_PASS": PASSPHRASE,
         "BACKUP_HOST_PATHS": str(tmp_path / "conf"),
         "BACKUP_TEXTFILE_DIR": str(tmp_path / "textfiles"),
+        "BACKUP_S3_KMS_KEY_ID": boto3.client("kms", region_name="us-east-1").create_key()[
+            "KeyMetadata"
+        ]["Arn"],
     }
     runner = CliRunner()
     copied = runner.invoke(cli, ["backup", "media", "--json"], env=env)
@@ -136,8 +139,16 @@ def test_the_commands_copy_media_and_seal_the_host_config(s3: Any, tmp_path: Pat
         "media": {"uploaded": ["c/x.png"], "unchanged": 0, "deleted": []},
         "exports": {"uploaded": ["course.pdf"], "unchanged": 0, "deleted": []},
     }
+    # Every upload names the bucket's key, as its policy demands.
+    media_key = "courzly/files/media/c/x.png"
+    head = s3.head_object(Bucket=BUCKET, Key=media_key)
+    assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == (
+        "aws:kms",
+        env["BACKUP_S3_KMS_KEY_ID"],
+    )
     sealed = runner.invoke(cli, ["backup", "host-config", "--json"], env=env)
     assert sealed.exit_code == 0, sealed.output
+    assert json.loads(sealed.stdout)["key"].startswith("courzly/host-config/")
     out = tmp_path / "restored"
     back = runner.invoke(
         cli, ["backup", "restore-host-config", "--to", str(out), "--json"], env=env

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from app.backups.pgbackrest import BackupError, PgBackRest
 from app.backups.service import backup_sets, take_backup, verify_repository
 from app.cli import cli
-from tests.backups.harness import BUCKET, S3Repository
+from tests.backups.harness import BUCKET, KMS_KEY, S3Repository
 from tests.monitoring.tools import tool_path
 
 
@@ -49,6 +49,9 @@ def test_verify_finds_a_damaged_file_in_the_repository(
         engine.settings.repo_path.strip("/") + f"/backup/{engine.settings.stanza}/{taken.label}/"
     )
     victim = next(key for key in _objects(repository, prefix) if "/pg_data/base/" in key)
+    # pgBackRest named the bucket's key on every upload (the bucket policy demands it).
+    head = repository.client().head_object(Bucket=BUCKET, Key=victim)
+    assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", KMS_KEY)
     repository.client().put_object(Bucket=BUCKET, Key=victim, Body=b"ransomware was here")
     with pytest.raises(BackupError, match="verify"):
         verify_repository(engine)

@@ -17,6 +17,7 @@ import yaml
 from app.config import Settings
 from app.migrate import ROOT
 from app.monitoring.config import MonitoringSettings
+from tests.hadolint import assert_hadolint_clean
 
 COMPOSE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
@@ -129,8 +130,9 @@ def test_only_loopback_ports_are_published_and_never_the_databases() -> None:
         assert "ports" not in _services()[name], name
     networks = _stack()["networks"]
     assert networks["backend"]["internal"] is True
-    for name in ("postgres", "redis"):
-        assert _services()[name]["networks"] == ["backend"], name
+    assert _services()["redis"]["networks"] == ["backend"]
+    # PostgreSQL reaches out (pgBackRest to S3) but is never reachable from outside.
+    assert _services()["postgres"]["networks"] == ["backend", "edge"]
 
 
 def test_data_lives_in_named_volumes() -> None:
@@ -162,8 +164,16 @@ def test_postgres_is_tuned_and_archives_wal_through_the_hook() -> None:
     assert int(settings["archive_timeout"]) <= 60  # RPO: a segment at least every minute
     assert settings["archive_command"] == "/usr/local/bin/courzly-archive-wal %p %f"
     assert "shared_buffers" in settings
-    hook = "./backups/postgres/archive-wal.sh:/usr/local/bin/courzly-archive-wal:ro"
-    assert hook in postgres["volumes"]
+    # The hook and pgBackRest are in the image (backups/postgres/Dockerfile); its config
+    # comes from the host, read-only, and its passphrase from the env file.
+    dockerfile = (ROOT / "backups" / "postgres" / "Dockerfile").read_text()
+    assert "COPY --chmod=0755 archive-wal.sh /usr/local/bin/courzly-archive-wal" in dockerfile
+    assert "pgbackrest=" in dockerfile
+    tag = re.search(r'org\.opencontainers\.image\.version="([^"]+)"', dockerfile)
+    assert tag is not None
+    assert postgres["image"].endswith(f"/courzly-postgres:{tag.group(1)}")
+    assert "${BACKUP_CONFIG_DIR:-/etc/pgbackrest}:/etc/pgbackrest:ro" in postgres["volumes"]
+    assert postgres["environment"]["PGBACKREST_REPO1_CIPHER_PASS"] == "${BACKUP_CIPHER_PASS:-}"
     assert "--appendonly yes" in " ".join(_services()["redis"]["command"])
     assert "--requirepass" in " ".join(_services()["redis"]["command"])
 
@@ -244,3 +254,19 @@ def test_the_wal_hook_keeps_each_segment_once_and_never_overwrites(tmp_path: Pat
     assert "not overwriting" in refused.stderr
     assert (spool / segment.name).read_bytes() == b"wal bytes" * 1000
     assert sorted(p.name for p in spool.iterdir()) == [segment.name]  # no .partial left
+
+
+def test_the_postgres_image_passes_hadolint_and_pins_debian_12s_pgbackrest() -> None:
+    dockerfile = ROOT / "backups" / "postgres" / "Dockerfile"
+    assert_hadolint_clean(dockerfile)
+    pin = re.search(r"pgbackrest=(\S+)", dockerfile.read_text())
+    assert pin is not None
+    installed = subprocess.run(
+        ["/usr/bin/dpkg-query", "-W", "-f", "${Version}", "pgbackrest"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert installed.stdout == pin.group(1)  # the version the backup tests run
+    workflow = (ROOT / ".github" / "workflows" / "postgres-image.yml").read_text()
+    assert pin.group(1).split("-")[0] in workflow

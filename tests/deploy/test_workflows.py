@@ -43,6 +43,7 @@ def _steps(workflow: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 def test_the_expected_workflows_exist() -> None:
     names = {path.name for path in ALL}
     assert names >= {"ci.yml", "release.yml", "deploy.yml", "drift.yml", "backup-drill.yml"}
+    assert "postgres-image.yml" in names
 
 
 @pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])

@@ -114,7 +114,7 @@ def test_protections_that_belong_to_prod_are_there_in_prod_only(stack: str) -> N
 
 
 @pytest.mark.parametrize("stack", list(VARIANTS))
-def test_backups_are_versioned_kms_encrypted_tls_only_and_expire_with_the_retention(
+def test_backups_are_versioned_kms_encrypted_tls_only_and_old_versions_expire(
     stack: str,
 ) -> None:
     resources = declared(stack)
@@ -123,9 +123,14 @@ def test_backups_are_versioned_kms_encrypted_tls_only_and_expire_with_the_retent
     versioning = one(resources, "s3/bucketVersioning:BucketVersioning", "-backups-versioning")
     assert versioning["versioningConfiguration"] == {"status": "Enabled"}
     lifecycle = "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-    [rule] = one(resources, lifecycle, "-backups-lifecycle")["rules"]
-    assert rule["expiration"]["days"] == retention
+    rules = {r["id"]: r for r in one(resources, lifecycle, "-backups-lifecycle")["rules"]}
+    rule = rules["retention"]
+    # pgBackRest expires its own sets; its info files are written once and must not age out.
+    assert "expiration" not in rule
     assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == retention
+    archives = rules["host-config-archives"]
+    assert archives["filter"] == {"prefix": "courzly/host-config/"}
+    assert archives["expiration"]["days"] == retention
     # Archived after 30 days, unless they expire by then (S3 refuses that combination).
     archive = [{"days": 30, "storageClass": "GLACIER_IR"}] if retention > 30 else []
     assert rule["transitions"] == archive
