@@ -29,7 +29,9 @@ from app.backups.service import (
     BACKUP_TYPES,
     archive_host_config,
     backup_sets,
+    check_archiving,
     copy_files,
+    initialise,
     restore,
     take_backup,
     verify_repository,
@@ -84,6 +86,24 @@ def config_command(
     with _failing_clearly():
         path = write_config(engine.settings, out or engine.settings.config_file)
     typer.echo(f"Wrote {path}")
+
+
+@backup_cli.command("init")
+def init_command() -> None:
+    """Create the stanza in the repository, once per database cluster (idempotent)."""
+    engine = _engine()
+    with _failing_clearly():
+        initialise(engine)
+    typer.echo(f"Stanza {engine.settings.stanza!r} is ready in s3://{engine.settings.s3_bucket}.")
+
+
+@backup_cli.command("check")
+def check_command() -> None:
+    """Prove WAL archiving reaches the repository now (after a deploy, or an alert)."""
+    engine = _engine()
+    with _failing_clearly():
+        _with_progress("Checking WAL archiving", False, lambda: check_archiving(engine))
+    typer.echo("WAL archiving works: a new segment reached the repository.")
 
 
 @backup_cli.command("now")

@@ -233,3 +233,14 @@ def archive_host_config(engine: PgBackRest) -> tuple[str, int]:
 
     result: tuple[str, int] = _timed_outcome(settings.textfile_dir, "host-config", step)
     return result
+
+
+def initialise(engine: PgBackRest) -> None:
+    """Create the stanza in the repository (idempotent: an existing one is checked)."""
+    engine.run("stanza-create")
+
+
+def check_archiving(engine: PgBackRest) -> None:
+    """Prove WAL archiving works end to end: PostgreSQL switches to a new segment and
+    pgBackRest must find it in the repository within its archive timeout."""
+    engine.run("check")

@@ -20,7 +20,8 @@ from typing import Any
 import boto3
 
 from app.backups.config import BackupSettings
-from app.backups.pgbackrest import secret_environment, write_config
+from app.backups.pgbackrest import PgBackRest, secret_environment, write_config
+from app.backups.service import initialise
 from tests.monitoring.tools import free_port, tool_path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -297,18 +298,7 @@ def archiving_cluster(settings: BackupSettings, base: Path) -> Iterator[Cluster]
     _configure(cluster, archive=True)
     cluster.start()
     try:
-        subprocess.run(
-            [
-                *settings.pgbackrest_command.split(),
-                f"--config={settings.config_file}",
-                f"--stanza={settings.stanza}",
-                "stanza-create",
-            ],
-            check=True,
-            capture_output=True,
-            env={**os.environ, **cluster.process_env},
-            timeout=120,
-        )
+        initialise(PgBackRest(settings))  # as `courzly backup init` does
         yield cluster
     finally:
         cluster.stop()

@@ -90,6 +90,11 @@ def test_the_command_takes_lists_and_reports_in_json(
     document = json.loads(listed.stdout)
     assert [b["label"] for b in document["backups"]] == [label]
     assert document["wal"]["max"]
+    again = runner.invoke(cli, ["backup", "init"], env=env)  # idempotent
+    assert again.exit_code == 0, again.output
+    checked = runner.invoke(cli, ["backup", "check"], env=env)
+    assert checked.exit_code == 0, checked.output
+    assert "WAL archiving works" in checked.stdout
     wrong = runner.invoke(cli, ["backup", "now", "--type", "weekly"], env=env)
     assert wrong.exit_code == 2
     assert "Unknown backup type" in wrong.output
