@@ -5,10 +5,8 @@ clear line on standard error and exit code 1 (2 for settings that cannot work)."
 from __future__ import annotations
 
 import json
-import os
-import pwd
 import shutil
-import tempfile
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,8 +20,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy import make_url
 
 from app.backups.config import BackupSettings
-from app.backups.drill import run_drill
-from app.backups.pgbackrest import BackupError, PgBackRest, secret_environment, write_config
+from app.backups.drill import owned_directory, run_drill
+from app.backups.pgbackrest import BackupError, PgBackRest, write_config
 from app.backups.report import report_document, write_report
 from app.backups.service import (
     BACKUP_TYPES,
@@ -33,6 +31,7 @@ from app.backups.service import (
     copy_files,
     initialise,
     restore,
+    restore_host_config,
     take_backup,
     verify_repository,
 )
@@ -198,16 +197,6 @@ def restore_command(
     )
 
 
-def _work_directory(owner: str) -> Path:
-    """A new directory for the restored cluster, owned by the user PostgreSQL runs as."""
-    directory = Path(tempfile.mkdtemp(prefix="courzly-drill-"))
-    directory.chmod(0o755)
-    if os.geteuid() == 0:
-        account = pwd.getpwnam(owner)
-        os.chown(directory, account.pw_uid, account.pw_gid)
-    return directory
-
-
 @backup_cli.command("drill")
 def drill_command(
     source: Annotated[
@@ -221,7 +210,7 @@ def drill_command(
     against the source, measure RTO and RPO, and write the report (exit 1 if a check fails)."""
     engine = _engine()
     dsn = source or _database_url()
-    work = _work_directory(engine.settings.os_user)
+    work = owned_directory("courzly-drill-", engine.settings.os_user)
     try:
         with _failing_clearly():
             report = _with_progress("Restore drill", as_json, lambda: run_drill(engine, dsn, work))
@@ -306,20 +295,9 @@ def restore_host_config_command(
     as_json: JsonOption = False,
 ) -> None:
     """Unseal the latest (or a given) host configuration archive and unpack it."""
-    import socket
-
-    from app.backups import host_config
-    from app.backups.s3 import backup_bucket, s3_client
-
     engine = _engine()
-    settings = engine.settings
     with _failing_clearly():
-        client, bucket = s3_client(settings), backup_bucket(settings)
-        chosen = key or host_config.latest_key(
-            client, bucket, host or socket.gethostname(), settings.s3_prefix
-        )
-        passphrase = secret_environment(settings)["PGBACKREST_REPO1_CIPHER_PASS"]
-        names = host_config.restore_into(client, bucket, chosen, passphrase, to)
+        chosen, names = restore_host_config(engine, to, host or socket.gethostname(), key)
     _emit(
         as_json,
         {"key": chosen, "files": names},

@@ -12,9 +12,11 @@ RTO is the wall time from the start to verified. The report goes to backups/repo
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -147,6 +149,17 @@ def archive_through(dsn: str, timeout: float = 120) -> None:
             if time.monotonic() > deadline:
                 raise BackupError(f"WAL segment {row[0]} was not archived within {timeout:.0f} s")
             time.sleep(0.2)
+
+
+def owned_directory(prefix: str, owner: str) -> Path:
+    """A new directory for a restored cluster, owned by the user PostgreSQL runs as (when
+    running as root), under a parent that user can reach."""
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
+    directory.chmod(0o755)
+    if os.geteuid() == 0:
+        account = pwd.getpwnam(owner)
+        os.chown(directory, account.pw_uid, account.pw_gid)
+    return directory
 
 
 def _free_port() -> int:

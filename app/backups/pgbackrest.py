@@ -66,11 +66,15 @@ def render_config(settings: BackupSettings) -> str:
     )
 
 
-def secret_environment(settings: BackupSettings) -> dict[str, str]:
-    """The secrets pgBackRest reads from its environment, never from its config file."""
+def cipher_passphrase(settings: BackupSettings) -> str:
     if settings.cipher_pass is None:
         raise BackupError("BACKUP_CIPHER_PASS is not set: backups are always encrypted")
-    env = {"PGBACKREST_REPO1_CIPHER_PASS": settings.cipher_pass.get_secret_value()}
+    return settings.cipher_pass.get_secret_value()
+
+
+def secret_environment(settings: BackupSettings) -> dict[str, str]:
+    """The secrets pgBackRest reads from its environment, never from its config file."""
+    env = {"PGBACKREST_REPO1_CIPHER_PASS": cipher_passphrase(settings)}
     if settings.s3_key is not None and settings.s3_key_secret is not None:
         env["PGBACKREST_REPO1_S3_KEY"] = settings.s3_key.get_secret_value()
         env["PGBACKREST_REPO1_S3_KEY_SECRET"] = settings.s3_key_secret.get_secret_value()

@@ -7,14 +7,15 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app.backups import host_config
 from app.backups.files import SyncResult, sync_directory
-from app.backups.pgbackrest import BackupError, PgBackRest, secret_environment
+from app.backups.pgbackrest import BackupError, PgBackRest, cipher_passphrase
 from app.backups.s3 import backup_bucket, s3_client
 from app.backups.textfile import Outcome, write_outcome
 
@@ -59,9 +60,9 @@ def backup_sets(info: dict[str, Any]) -> list[BackupSet]:
     ]
 
 
-def _report(settings_dir: Path | None, outcome: Outcome, detail: dict[str, Any]) -> None:
-    if settings_dir is not None:
-        write_outcome(settings_dir, outcome)
+def _report(textfiles: Path | None, outcome: Outcome, detail: dict[str, Any]) -> None:
+    if textfiles is not None:
+        write_outcome(textfiles, outcome)
     line = {
         "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "event": "backup.finished",
@@ -71,23 +72,37 @@ def _report(settings_dir: Path | None, outcome: Outcome, detail: dict[str, Any])
     print(json.dumps(line), file=sys.stderr, flush=True)
 
 
-def take_backup(engine: PgBackRest, kind: str) -> BackupSet:
-    """A full, differential or incremental backup; expired sets are removed after it."""
-    if kind not in BACKUP_TYPES:
-        raise BackupError(f"unknown backup type {kind!r}; use one of {', '.join(BACKUP_TYPES)}")
+T = TypeVar("T")
+
+
+def _reported(
+    textfiles: Path | None, kind: str, step: Callable[[], tuple[T, int, dict[str, Any]]]
+) -> T:
+    """Run a backup step (its result, bytes stored, log details) and report its outcome
+    either way: textfile metrics and one JSON line."""
     started = time.time()
-    textfiles = engine.settings.textfile_dir
     try:
-        engine.run("backup", f"--type={kind}")
-        newest = backup_sets(engine.info())[-1]
+        result, size, detail = step()
     except BackupError as exc:
         finished = time.time()
         _report(textfiles, Outcome(kind, False, finished, finished - started), {"error": str(exc)})
         raise
     finished = time.time()
-    outcome = Outcome(kind, True, finished, finished - started, newest.repository_bytes)
-    _report(textfiles, outcome, {"label": newest.label})
-    return newest
+    _report(textfiles, Outcome(kind, True, finished, finished - started, size), detail)
+    return result
+
+
+def take_backup(engine: PgBackRest, kind: str) -> BackupSet:
+    """A full, differential or incremental backup; expired sets are removed after it."""
+    if kind not in BACKUP_TYPES:
+        raise BackupError(f"unknown backup type {kind!r}; use one of {', '.join(BACKUP_TYPES)}")
+
+    def step() -> tuple[BackupSet, int, dict[str, Any]]:
+        engine.run("backup", f"--type={kind}")
+        newest = backup_sets(engine.info())[-1]
+        return newest, newest.repository_bytes, {"label": newest.label}
+
+    return _reported(engine.settings.textfile_dir, kind, step)
 
 
 def _damage(report: str) -> list[str]:
@@ -103,19 +118,16 @@ def _damage(report: str) -> list[str]:
 
 def verify_repository(engine: PgBackRest) -> float:
     """Read back every file in the repository and check its checksum; seconds taken."""
-    started = time.time()
-    try:
+
+    def step() -> tuple[None, int, dict[str, Any]]:
         damage = _damage(engine.run("verify", "--log-level-console=info"))
         if damage:
             raise BackupError("verify found damage in the repository: " + "; ".join(damage[:5]))
-    except BackupError as exc:
-        finished = time.time()
-        failed = Outcome("verify", False, finished, finished - started)
-        _report(engine.settings.textfile_dir, failed, {"error": str(exc)})
-        raise
-    finished = time.time()
-    _report(engine.settings.textfile_dir, Outcome("verify", True, finished, finished - started), {})
-    return finished - started
+        return None, 0, {}
+
+    started = time.time()
+    _reported(engine.settings.textfile_dir, "verify", step)
+    return time.time() - started
 
 
 def _check_target_time(target: datetime, sets: list[BackupSet]) -> None:
@@ -150,15 +162,12 @@ def restore(
         raise BackupError(f"{target_dir} is not empty; restore into a new, empty directory")
     sets = backup_sets(engine.info())
     args = ["restore", f"--pg1-path={target_dir}", "--archive-mode=off"]
-    if restore_point is not None:
+    if restore_point is not None or target_time is None:
         if not sets:
             raise BackupError("the repository holds no backup yet")
         source = sets[-1]
-        args += ["--type=name", f"--target={restore_point}", "--target-action=promote"]
-    elif target_time is None:
-        if not sets:
-            raise BackupError("the repository holds no backup yet")
-        source = sets[-1]
+        if restore_point is not None:
+            args += ["--type=name", f"--target={restore_point}", "--target-action=promote"]
     else:
         _check_target_time(target_time, sets)
         source = [s for s in sets if s.stopped_at <= target_time][-1]
@@ -170,22 +179,6 @@ def restore(
         ]
     engine.run(*args)
     return source
-
-
-def _timed_outcome(settings_dir: Path | None, kind: str, step: Any) -> Any:
-    """Run a backup step, reporting its outcome (textfile metrics, JSON line) either way."""
-    started = time.time()
-    try:
-        result, size, detail = step()
-    except BackupError as exc:
-        finished = time.time()
-        _report(
-            settings_dir, Outcome(kind, False, finished, finished - started), {"error": str(exc)}
-        )
-        raise
-    finished = time.time()
-    _report(settings_dir, Outcome(kind, True, finished, finished - started, size), detail)
-    return result
 
 
 def copy_files(engine: PgBackRest, directories: dict[str, Path]) -> dict[str, SyncResult]:
@@ -211,8 +204,7 @@ def copy_files(engine: PgBackRest, directories: dict[str, Path]) -> dict[str, Sy
         }
         return results, uploaded, detail
 
-    result: dict[str, SyncResult] = _timed_outcome(settings.textfile_dir, "media", step)
-    return result
+    return _reported(settings.textfile_dir, "media", step)
 
 
 def archive_host_config(engine: PgBackRest) -> tuple[str, int]:
@@ -220,19 +212,28 @@ def archive_host_config(engine: PgBackRest) -> tuple[str, int]:
     settings = engine.settings
 
     def step() -> tuple[tuple[str, int], int, dict[str, Any]]:
-        passphrase = secret_environment(settings)["PGBACKREST_REPO1_CIPHER_PASS"]
         key, size = host_config.upload(
             s3_client(settings),
             backup_bucket(settings),
             settings.host_path_list,
-            passphrase,
+            cipher_passphrase(settings),
             settings.s3_prefix,
             settings.upload_encryption,
         )
         return (key, size), size, {"key": key}
 
-    result: tuple[str, int] = _timed_outcome(settings.textfile_dir, "host-config", step)
-    return result
+    return _reported(settings.textfile_dir, "host-config", step)
+
+
+def restore_host_config(
+    engine: PgBackRest, target: Path, host: str, key: str | None = None
+) -> tuple[str, list[str]]:
+    """Unseal the host's latest archive (or a given one) under `target`; its key and entries."""
+    settings = engine.settings
+    client, bucket = s3_client(settings), backup_bucket(settings)
+    chosen = key or host_config.latest_key(client, bucket, host, settings.s3_prefix)
+    names = host_config.restore_into(client, bucket, chosen, cipher_passphrase(settings), target)
+    return chosen, names
 
 
 def initialise(engine: PgBackRest) -> None:

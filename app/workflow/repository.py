@@ -258,9 +258,7 @@ async def active_runs_by_phase(session: AsyncSession) -> list[tuple[str, str, in
         .correlate(WorkflowRun)
         .scalar_subquery()
     )
-    last_progress = func.greatest(
-        WorkflowRun.updated_at, func.coalesce(last_call, WorkflowRun.updated_at)
-    )
+    last_progress = func.greatest(WorkflowRun.updated_at, last_call)  # GREATEST skips NULLs
     idle = func.extract("epoch", func.now() - last_progress)
     query = (
         select(WorkflowRun.status, WorkflowRun.phase, func.count(), func.max(idle))

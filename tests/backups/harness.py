@@ -5,11 +5,9 @@ proxy, since pgBackRest's S3 client speaks only HTTPS) and throwaway PostgreSQL 
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ from typing import Any
 import boto3
 
 from app.backups.config import BackupSettings
+from app.backups.drill import owned_directory
 from app.backups.pgbackrest import PgBackRest, secret_environment, write_config
 from app.backups.service import initialise
 from tests.monitoring.tools import free_port, tool_path
@@ -39,11 +38,7 @@ def postgres_owned_directory(prefix: str) -> Path:
     """A directory the postgres user owns, under a parent it can reach (pytest's tmp_path
     is root's alone)."""
     assert os.geteuid() == 0, "the backup tests run PostgreSQL as its own user: run them as root"
-    directory = Path(tempfile.mkdtemp(prefix=prefix))
-    directory.chmod(0o755)
-    account = pwd.getpwnam("postgres")
-    os.chown(directory, account.pw_uid, account.pw_gid)
-    return directory
+    return owned_directory(prefix, "postgres")
 
 
 @dataclass

@@ -22,7 +22,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from prometheus_client import CollectorRegistry
 
 from app.backups.textfile import Outcome, write_outcome
 from app.core.metrics import REGISTRY
@@ -40,7 +39,6 @@ PROMETHEUS_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped", 
 def app_names() -> set[str]:
     """Every sample name the app can expose, even for label sets not seen yet."""
     names: set[str] = set()
-    registry: CollectorRegistry
     for registry in (REGISTRY, STATE):
         for family in registry.collect():
             suffixes = {

@@ -4,7 +4,6 @@ them through scripts/ensure-packages.sh): a missing one fails the test, never sk
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +11,9 @@ from http.server import ThreadingHTTPServer
 from threading import Thread
 
 from app.migrate import ROOT
+from tests.realtime.live import free_port
+
+__all__ = ["free_port", "run_tool", "serving", "tool_path"]
 
 
 def tool_path(tool: str) -> str:
@@ -29,12 +31,6 @@ def run_tool(tool: str, *args: str, timeout: float = 120) -> subprocess.Complete
         check=False,
         cwd=ROOT,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
