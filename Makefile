@@ -55,8 +55,12 @@ MONITORING_PACKAGES := prometheus prometheus-alertmanager prometheus-node-export
 # pgBackRest and PostgreSQL 15 for the backup tests, nginx as their S3 TLS proxy, and
 # libfaketime to age a backup past its retention, systemd-analyze for the timers.
 BACKUP_PACKAGES := pgbackrest postgresql-15 nginx faketime openssl systemd
+# The tools the Ansible tests check the roles' files with, the chroot they converge, and
+# pebble for certbot; installed without starting their services on this machine.
+ANSIBLE_PACKAGES := openssh-server fail2ban python3-systemd ufw sudo certbot pebble debootstrap
 pytest: $(STAMP)
-	@scripts/ensure-packages.sh shellcheck $(MONITORING_PACKAGES) $(BACKUP_PACKAGES)
+	@scripts/ensure-packages.sh --no-start shellcheck $(MONITORING_PACKAGES) $(BACKUP_PACKAGES) \
+		$(ANSIBLE_PACKAGES)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench-api: $(STAMP)

@@ -92,7 +92,10 @@ def _dns_record(config: StackConfig, **target: Any) -> None:
 
 def _user_data(config: StackConfig) -> str:
     return cloud_init.user_data(
-        config.repository_url, config.repository_revision, config.environment
+        config.repository_url,
+        config.repository_revision,
+        config.environment,
+        f"https://{config.domain}",
     )
 
 

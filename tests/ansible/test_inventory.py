@@ -11,7 +11,8 @@ from pathlib import Path
 
 from app.migrate import ROOT
 
-SCRIPT = ROOT / "ansible" / "inventory" / "pulumi_inventory.py"
+INVENTORIES = ROOT / "ansible" / "inventories"
+SCRIPT = INVENTORIES / "pulumi_inventory.py"
 DATA = Path(__file__).parent / "data"
 
 
@@ -62,3 +63,42 @@ def test_missing_or_broken_outputs_fail_with_a_clear_message(tmp_path: Path) -> 
     other.write_text('{"bucket": "x"}')
     assert "does not look like a Courzly stack" in _run(other, "--list").stderr
     assert "Traceback" not in _run(broken, "--list").stderr
+
+
+def _ansible_inventory(
+    environment: str, outputs: Path, home: Path
+) -> subprocess.CompletedProcess[str]:
+    """An environment's inventory as Ansible reads it: the linked script and group_vars."""
+    return subprocess.run(
+        [
+            str(Path(sys.executable).parent / "ansible-inventory"),
+            "-i",
+            str(INVENTORIES / environment),
+            "--list",
+            "--export",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT / "ansible",
+        env={"COURZLY_STACK_OUTPUTS": str(outputs), "PATH": "/usr/bin:/bin", "HOME": str(home)},
+    )
+
+
+def test_an_environment_inventory_adds_its_own_settings_to_the_stack_outputs(
+    tmp_path: Path,
+) -> None:
+    listed = _ansible_inventory("staging", DATA / "stack-outputs.staging.json", tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    inventory = json.loads(listed.stdout)
+    assert inventory["courzly"]["hosts"] == ["courzly-staging"]
+    variables = inventory["courzly"]["vars"]
+    assert variables["courzly_public_url"] == "https://staging.courzly.example"
+    assert variables["firewall_ssh_enabled"] is True  # staging's group_vars
+
+
+def test_an_environment_inventory_refuses_another_environments_outputs(tmp_path: Path) -> None:
+    listed = _ansible_inventory("prod", DATA / "stack-outputs.staging.json", tmp_path)
+    assert "holds the staging stack's outputs, not prod's" in listed.stderr
+    assert "courzly-staging" not in listed.stdout  # nothing of staging's reaches a prod run

@@ -163,7 +163,8 @@ def test_each_environment_deploy_previews_deploys_smoke_tests_and_rolls_back() -
     assert [s["with"]["command"] for s in pulumis] == ["preview", "up"]
     pulumi = pulumis[1]
     deploy = next(s for s in steps if s.get("id") == "deploy")
-    assert "ansible/deploy.yml" in deploy["run"]
+    assert "cd ansible && ../.venv/bin/ansible-playbook deploy.yml" in deploy["run"]
+    assert '-i "inventories/$ENVIRONMENT"' in deploy["run"]  # refuses another stack's outputs
     assert deploy["env"]["API_IMAGE"] == "${{ inputs.api_image }}"
     smoke = next(s for s in steps if s.get("id") == "smoke")
     assert "scripts/smoke-test.sh" in smoke["run"]

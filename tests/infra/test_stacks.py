@@ -93,6 +93,7 @@ def test_the_host_requires_imdsv2_and_keeps_its_data_on_a_separate_encrypted_vol
     assert attachment["deviceName"] == DATA_DEVICE
     assert instance["instanceType"] == setting(stack, "instanceType")
     assert "ansible-playbook" in instance["userData"]
+    assert "courzly_public_url=https://" in instance["userData"]
     assert setting(stack, "repositoryRevision") in instance["userData"]
     [image] = [r for r in resources if r.type == "aws:ec2/instance:Instance"]
     assert image.inputs["ami"] == "ami-0debian12"  # looked up, not hard-coded

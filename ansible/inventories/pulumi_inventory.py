@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Ansible dynamic inventory from a Pulumi stack's outputs (`pulumi stack output --json`).
 
-Reads stack-outputs.json beside the repository root, or the file COURZLY_STACK_OUTPUTS
-names. The single-host profile gives one host, `courzly-<environment>`, reached at its
-public IP; every output useful to the roles becomes a `courzly_*` variable of the group.
+Each environment's inventory (inventories/<env>/, with that environment's group_vars)
+links here: run from there it reads stack-outputs.<env>.json at the repository root, and
+refuses another environment's outputs, so staging's outputs can never steer a prod run.
+Run directly it reads stack-outputs.json. COURZLY_STACK_OUTPUTS names another file.
+The single-host profile gives one host, `courzly-<environment>`, reached at its public IP;
+every output useful to the roles becomes a `courzly_*` variable of the group.
 
-    ansible-inventory -i ansible/inventory/pulumi_inventory.py --list
+    ansible-inventory -i ansible/inventories/staging --list
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DEFAULT = Path(__file__).resolve().parents[2] / "stack-outputs.json"
+ROOT = Path(__file__).resolve().parents[2]
+ENVIRONMENTS = ("dev", "staging", "prod")
 # Stack output -> group variable the roles read.
 VARIABLES = {
     "environment": "courzly_environment",
@@ -61,10 +65,28 @@ def inventory(outputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def expected_environment(invoked_as: str) -> str | None:
+    """The environment whose inventory directory the script was run from (through its link)."""
+    folder = Path(invoked_as).parent.name
+    return folder if folder in ENVIRONMENTS else None
+
+
+def outputs_for(environment: str | None) -> dict[str, Any]:
+    default = f"stack-outputs.{environment}.json" if environment else "stack-outputs.json"
+    path = Path(os.environ.get("COURZLY_STACK_OUTPUTS") or ROOT / default)
+    outputs = load_outputs(path)
+    if environment and outputs["environment"] != environment:
+        raise InventoryError(
+            f"{path} holds the {outputs['environment']} stack's outputs, "
+            f"not {environment}'s: write them with `pulumi stack output --json --stack "
+            f"{environment} > stack-outputs.{environment}.json`"
+        )
+    return outputs
+
+
 def main(argv: list[str]) -> int:
-    path = Path(os.environ.get("COURZLY_STACK_OUTPUTS") or DEFAULT)
     try:
-        found = inventory(load_outputs(path))
+        found = inventory(outputs_for(expected_environment(argv[0])))
     except InventoryError as exc:
         print(f"pulumi_inventory: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,142 @@
+"""Render a role's files exactly as the role does, under a temporary root.
+
+The role's own `ansible.builtin.template` and `ansible.builtin.copy` tasks are lifted out
+of its task files and run in a stand-in role that shares its defaults, argument specs,
+templates and files, against the test inventory (tests/ansible/inventory) with a local
+connection. Each `dest` is moved under the root; owners, validation and handlers are
+dropped (the tests run the real tools on the results themselves)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.migrate import ROOT
+
+ANSIBLE = ROOT / "ansible"
+INVENTORY = Path(__file__).parent / "inventory"
+PLAYBOOK_BIN = Path(sys.executable).parent / "ansible-playbook"
+TEMPLATE = "ansible.builtin.template"
+COPY = "ansible.builtin.copy"
+DROPPED = ("owner", "group", "validate", "backup")
+KEPT = ("name", "loop", "loop_control", "vars", "when")
+# Build artefacts, not configuration: the app's wheel, made on the controller during a run.
+NOT_CONFIGURATION = {"Copy the wheel and the pinned requirements"}
+
+
+def _tasks(path: Path) -> list[dict[str, Any]]:
+    """A task file's tasks, blocks flattened, includes of other task files followed."""
+    found: list[dict[str, Any]] = []
+    for task in yaml.safe_load(path.read_text()) or []:
+        if "block" in task:
+            found += [
+                {**inner, "vars": {**task.get("vars", {}), **inner.get("vars", {})}}
+                for inner in task["block"]
+            ]
+        else:
+            found.append(task)
+    return found
+
+
+def _writes_a_file(task: dict[str, Any]) -> bool:
+    if task.get("name") in NOT_CONFIGURATION:
+        return False
+    return TEMPLATE in task or (COPY in task and not task[COPY].get("remote_src"))
+
+
+def file_tasks(role: str) -> list[dict[str, Any]]:
+    tasks = []
+    for path in sorted((ANSIBLE / "roles" / role / "tasks").glob("*.yml")):
+        tasks += [task for task in _tasks(path) if _writes_a_file(task)]
+    return tasks
+
+
+def _relocated(task: dict[str, Any], prefix: str, role: Path) -> list[dict[str, Any]]:
+    module = TEMPLATE if TEMPLATE in task else COPY
+    args = {k: v for k, v in task[module].items() if k not in DROPPED}
+    if "src" in args:
+        args["src"] = f"{role / ('templates' if module == TEMPLATE else 'files')}/{args['src']}"
+    args["dest"] = f"{prefix}{args['dest']}"
+    common = {k: copy.deepcopy(v) for k, v in task.items() if k in KEPT and k != "name"}
+    # The destination as the role computes it (loop, vars and all), then its parent made.
+    where = {
+        "name": f"Where: {task['name']}",
+        "ansible.builtin.set_fact": {"render_dest": args["dest"]},
+        "register": "render_dests",
+        **common,
+    }
+    parents = {
+        "name": f"Parents: {task['name']}",
+        "ansible.builtin.file": {
+            "path": "{{ item.ansible_facts.render_dest | dirname }}",
+            "state": "directory",
+            "mode": "0755",
+        },
+        "loop": "{{ render_dests.results | default([render_dests]) }}",
+        "when": "item.ansible_facts is defined",
+    }
+    return [where, parents, {"name": task["name"], module: args, **common}]
+
+
+def render_role(
+    role: str,
+    root: Path,
+    extra_vars: dict[str, Any] | None = None,
+    *,
+    facts: bool = False,
+    relocate: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Render `role`'s files under `root` (root/etc/nginx/nginx.conf), or, with relocate
+    off, where `extra_vars` point (paths the tests set inside their own directories)."""
+    source = ANSIBLE / "roles" / role
+    stand_in = root.parent / f"{root.name}-roles" / role
+    (stand_in / "tasks").mkdir(parents=True, exist_ok=True)
+    for part in ("defaults", "meta", "templates", "files"):
+        if (source / part).exists() and not (stand_in / part).exists():
+            (stand_in / part).symlink_to(source / part)
+    tasks = []
+    for task in file_tasks(role):
+        tasks += _relocated(task, str(root) if relocate else "", source)
+    (stand_in / "tasks" / "main.yml").write_text(yaml.safe_dump(tasks, sort_keys=False))
+    playbook = stand_in.parent / f"render-{role}.yml"
+    play = {"hosts": "courzly", "gather_facts": facts, "roles": [role]}
+    playbook.write_text(yaml.safe_dump([play], sort_keys=False))
+    variables = {
+        "courzly_repository": str(ROOT),
+        "ansible_python_interpreter": sys.executable,
+        **(extra_vars or {}),
+    }
+    group_vars = ANSIBLE / "group_vars"
+    (stand_in.parent / "group_vars").mkdir(exist_ok=True)
+    link = stand_in.parent / "group_vars" / "all.yml"
+    if not link.exists():
+        link.symlink_to(group_vars / "all.yml")
+    return subprocess.run(
+        [str(PLAYBOOK_BIN), "-i", str(INVENTORY), str(playbook), "-e", json.dumps(variables)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=stand_in.parent,
+        env={
+            **os.environ,
+            "ANSIBLE_ROLES_PATH": str(stand_in.parent),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        },
+    )
+
+
+def rendered(
+    role: str, root: Path, extra_vars: dict[str, Any] | None = None, *, facts: bool = False
+) -> Path:
+    result = render_role(role, root, extra_vars, facts=facts)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return root
