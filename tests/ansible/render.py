@@ -135,8 +135,13 @@ def render_role(
 
 
 def rendered(
-    role: str, root: Path, extra_vars: dict[str, Any] | None = None, *, facts: bool = False
+    role: str,
+    root: Path,
+    extra_vars: dict[str, Any] | None = None,
+    *,
+    facts: bool = False,
+    relocate: bool = True,
 ) -> Path:
-    result = render_role(role, root, extra_vars, facts=facts)
+    result = render_role(role, root, extra_vars, facts=facts, relocate=relocate)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return root
