@@ -202,7 +202,9 @@ def drill_command(
     source: Annotated[
         str | None, typer.Option(help="The database to prove (default: DATABASE_URL)")
     ] = None,
-    reports_dir: Annotated[Path, typer.Option(help="Where the report goes")] = REPORTS_DIR,
+    reports_dir: Annotated[
+        Path, typer.Option(help="Where the report goes", envvar="BACKUP_REPORTS_DIR")
+    ] = REPORTS_DIR,
     keep: Annotated[bool, typer.Option(help="Keep the restored data directory")] = False,
     as_json: JsonOption = False,
 ) -> None:

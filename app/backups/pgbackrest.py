@@ -1,5 +1,5 @@
 """pgBackRest, the engine under `courzly backup`: its configuration (rendered from
-backups/pgbackrest/pgbackrest.conf.j2), how it is run, and its errors in plain words."""
+app/backups/templates/pgbackrest.conf.j2), how it is run, and its errors in plain words."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.backups.config import BackupSettings
-from app.migrate import ROOT
 
-TEMPLATES = ROOT / "backups" / "pgbackrest"
+TEMPLATES = Path(__file__).parent / "templates"  # in the package: the host venv has it too
 ERROR_LINE = re.compile(r"ERROR: \[(\d+)\]: (.+)")
 # pgBackRest's error codes that have a plainer explanation for an operator.
 HINTS = {

@@ -85,49 +85,54 @@ def _relocated(task: dict[str, Any], prefix: str, role: Path) -> list[dict[str, 
     return [where, parents, {"name": task["name"], module: args, **common}]
 
 
-def render_role(
-    role: str,
-    root: Path,
-    extra_vars: dict[str, Any] | None = None,
-    *,
-    facts: bool = False,
-    relocate: bool = True,
-) -> subprocess.CompletedProcess[str]:
-    """Render `role`'s files under `root` (root/etc/nginx/nginx.conf), or, with relocate
-    off, where `extra_vars` point (paths the tests set inside their own directories)."""
+def _stand_in(role: str, roles_dir: Path, prefix: str) -> None:
     source = ANSIBLE / "roles" / role
-    stand_in = root.parent / f"{root.name}-roles" / role
+    stand_in = roles_dir / role
     (stand_in / "tasks").mkdir(parents=True, exist_ok=True)
     for part in ("defaults", "meta", "templates", "files"):
         if (source / part).exists() and not (stand_in / part).exists():
             (stand_in / part).symlink_to(source / part)
     tasks = []
     for task in file_tasks(role):
-        tasks += _relocated(task, str(root) if relocate else "", source)
+        tasks += _relocated(task, prefix, source)
     (stand_in / "tasks" / "main.yml").write_text(yaml.safe_dump(tasks, sort_keys=False))
-    playbook = stand_in.parent / f"render-{role}.yml"
-    play = {"hosts": "courzly", "gather_facts": facts, "roles": [role]}
+
+
+def render_roles(
+    roles: list[str],
+    root: Path,
+    extra_vars: dict[str, Any] | None = None,
+    *,
+    facts: bool = False,
+    relocate: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Render the roles' files under `root` (root/etc/nginx/nginx.conf), or, with relocate
+    off, where `extra_vars` point (paths the tests set inside their own directories)."""
+    roles_dir = root.parent / f"{root.name}-roles"
+    for role in roles:
+        _stand_in(role, roles_dir, str(root) if relocate else "")
+    playbook = roles_dir / "render.yml"
+    play = {"hosts": "courzly", "gather_facts": facts, "roles": roles}
     playbook.write_text(yaml.safe_dump([play], sort_keys=False))
     variables = {
         "courzly_repository": str(ROOT),
         "ansible_python_interpreter": sys.executable,
         **(extra_vars or {}),
     }
-    group_vars = ANSIBLE / "group_vars"
-    (stand_in.parent / "group_vars").mkdir(exist_ok=True)
-    link = stand_in.parent / "group_vars" / "all.yml"
+    (roles_dir / "group_vars").mkdir(exist_ok=True)
+    link = roles_dir / "group_vars" / "all.yml"
     if not link.exists():
-        link.symlink_to(group_vars / "all.yml")
+        link.symlink_to(ANSIBLE / "group_vars" / "all.yml")
     return subprocess.run(
         [str(PLAYBOOK_BIN), "-i", str(INVENTORY), str(playbook), "-e", json.dumps(variables)],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
-        cwd=stand_in.parent,
+        cwd=roles_dir,
         env={
             **os.environ,
-            "ANSIBLE_ROLES_PATH": str(stand_in.parent),
+            "ANSIBLE_ROLES_PATH": str(roles_dir),
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_RETRY_FILES_ENABLED": "0",
         },
@@ -135,13 +140,14 @@ def render_role(
 
 
 def rendered(
-    role: str,
+    role: str | list[str],
     root: Path,
     extra_vars: dict[str, Any] | None = None,
     *,
     facts: bool = False,
     relocate: bool = True,
 ) -> Path:
-    result = render_role(role, root, extra_vars, facts=facts, relocate=relocate)
+    roles = [role] if isinstance(role, str) else role
+    result = render_roles(roles, root, extra_vars, facts=facts, relocate=relocate)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return root

@@ -15,8 +15,8 @@ import pytest
 from app.config import Settings
 from app.core.permissions import Role
 from app.main import create_app
+from tests.ansible.edge import fail2ban_regex
 from tests.ansible.render import rendered
-from tests.ansible.test_nginx import fail2ban_regex
 from tests.factories import PASSWORD, Factory
 from tests.monitoring.tools import run_tool
 

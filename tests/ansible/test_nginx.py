@@ -6,120 +6,29 @@ fail2ban's filters matching the lines this nginx and this app really wrote."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import signal
 import socket
 import ssl
-import subprocess
-import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from websockets.asyncio.client import connect
 
+from tests.ansible.edge import NAME, Edge, certificate, configure, fail2ban_regex, running
 from tests.ansible.render import rendered
 from tests.factories import Factory
-from tests.monitoring.tools import free_port, run_tool, tool_path
+from tests.monitoring.tools import free_port, run_tool
 from tests.realtime.live import Client, live_server, token_of
 
 __all__ = ["live_server"]
-
-NAME = "courzly.test"
-
-
-@dataclass(frozen=True)
-class Edge:
-    root: Path
-    http_port: int
-    https_port: int
-    context: ssl.SSLContext
-
-    @property
-    def access_log(self) -> Path:
-        return self.root / "log" / "access.json.log"
-
-    @property
-    def error_log(self) -> Path:
-        return self.root / "log" / "error.log"
-
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=f"https://127.0.0.1:{self.https_port}",
-            headers={"Host": f"{NAME}:{self.https_port}"},
-            transport=_NamedTransport(verify=self.context),
-        )
-
-
-class _NamedTransport(httpx.AsyncHTTPTransport):
-    """Connects to 127.0.0.1 and says the site's name in the TLS handshake (SNI), as a
-    browser resolving the name to this host would."""
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        request.extensions = {**request.extensions, "sni_hostname": NAME}
-        return await super().handle_async_request(request)
-
-
-def _certificate(directory: Path) -> Path:
-    directory.mkdir(parents=True)
-    checked = run_tool(
-        "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-        "-nodes", "-days", "2", "-subj", f"/CN={NAME}", "-addext", f"subjectAltName=DNS:{NAME}",
-        "-keyout", str(directory / "privkey.pem"), "-out", str(directory / "fullchain.pem"),
-    )  # fmt: skip
-    assert checked.returncode == 0, checked.stderr
-    (directory / "chain.pem").write_bytes((directory / "fullchain.pem").read_bytes())
-    return directory / "fullchain.pem"
-
-
-def _configure(root: Path, upstream: str, http_port: int, https_port: int) -> Path:
-    conf = root / "etc" / "nginx"
-    rendered(
-        "nginx",
-        root,
-        {
-            "nginx_conf_dir": str(conf),
-            "nginx_log_dir": str(root / "log"),
-            "nginx_run_dir": str(root / "run"),
-            "nginx_tls_dir": str(root / "tls"),
-            "nginx_acme_webroot": str(root / "www"),
-            "nginx_http_port": http_port,
-            "nginx_https_port": https_port,
-            "nginx_api_upstream": upstream,
-            "nginx_web_upstream": upstream,
-            "nginx_resolvers": ["127.0.0.1"],
-            "nginx_user": "root",  # the workers read the test's private directories
-        },
-        relocate=False,
-    )
-    # What Debian's package provides beside the role's files, and the role's site link.
-    (conf / "mime.types").write_bytes(Path("/etc/nginx/mime.types").read_bytes())
-    (conf / "modules-enabled").mkdir()
-    (conf / "sites-enabled").mkdir()
-    (conf / "sites-enabled" / "courzly.conf").symlink_to(conf / "sites-available/courzly.conf")
-    for part in ("log", "run", "www/.well-known/acme-challenge"):
-        (root / part).mkdir(parents=True, exist_ok=True)
-    return conf / "nginx.conf"
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError("nginx did not start listening")
 
 
 @pytest.fixture(scope="module")
 def nginx_config(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
     root = tmp_path_factory.mktemp("edge")
-    _certificate(root / "tls")
+    certificate(root / "tls")
     return root, free_port(), free_port()
 
 
@@ -128,29 +37,17 @@ async def edge(live_server: str, nginx_config: tuple[Path, int, int]) -> AsyncIt
     root, http_port, https_port = nginx_config
     upstream = live_server.removeprefix("ws://")
     if not (root / "etc").exists():
-        _configure(root, upstream, http_port, https_port)
+        configure(root, upstream, http_port, https_port)
     config = root / "etc/nginx/nginx.conf"
-    tested = run_tool("nginx", "-t", "-c", str(config))
-    assert tested.returncode == 0, tested.stderr
-    nginx = await asyncio.to_thread(
-        subprocess.Popen,
-        [tool_path("nginx"), "-c", str(config), "-g", "daemon off;"],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        await asyncio.to_thread(_wait_for_port, https_port, nginx)
+    with running(config, https_port):
         context = ssl.create_default_context(cafile=str(root / "tls" / "fullchain.pem"))
         yield Edge(root, http_port, https_port, context)
-    finally:
-        nginx.send_signal(signal.SIGQUIT)
-        nginx.wait(timeout=10)
 
 
 def test_nginx_t_accepts_the_configuration_as_deployed(tmp_path: Path) -> None:
     root = tmp_path / "root"
-    _certificate(root / "tls")
-    config = _configure(root, "127.0.0.1:8000", 80, 443)
+    certificate(root / "tls")
+    config = configure(root, "127.0.0.1:8000", 80, 443)
     tested = run_tool("nginx", "-t", "-c", str(config))
     assert tested.returncode == 0, tested.stderr
     site = (root / "etc/nginx/sites-available/courzly.conf").read_text()
@@ -253,19 +150,6 @@ async def test_the_access_log_is_json_with_the_request_id_the_api_saw(edge: Edge
     assert mine[-1]["request_id"] == answer.headers["x-request-id"]
     assert mine[-1]["status"] == answer.status_code
     assert mine[-1]["upstream_status"] == str(answer.status_code)
-
-
-def fail2ban_regex(log: Path, filter_path: str) -> dict[str, int]:
-    """fail2ban-regex's line counts: matched, missed, ignored."""
-    checked = run_tool("fail2ban-regex", str(log), filter_path)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    counts = {}
-    for line in checked.stdout.splitlines():
-        if line.startswith("Lines:"):
-            # Lines: 12 lines, 0 ignored, 3 matched, 9 missed
-            parts = [part.split() for part in line.removeprefix("Lines:").split(",")]
-            counts = {words[1]: int(words[0]) for words in parts}
-    return counts
 
 
 async def test_fail2ban_matches_what_this_nginx_logged(edge: Edge, tmp_path: Path) -> None:

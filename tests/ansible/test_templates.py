@@ -23,10 +23,7 @@ ROLES = ["base", "ssh", "firewall", "fail2ban", "docker", "certbot", "backups", 
 @pytest.fixture(scope="module")
 def host(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The files of every role as they land on the host, under a temporary root."""
-    root = tmp_path_factory.mktemp("host") / "root"
-    for role in ROLES:
-        rendered(role, root, facts=role == "docker")
-    return root
+    return rendered(ROLES, tmp_path_factory.mktemp("host") / "root", facts=True)
 
 
 def _sshd(*args: str) -> subprocess.CompletedProcess[str]:
