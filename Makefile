@@ -57,7 +57,8 @@ MONITORING_PACKAGES := prometheus prometheus-alertmanager prometheus-node-export
 BACKUP_PACKAGES := pgbackrest postgresql-15 nginx faketime openssl systemd
 # The tools the Ansible tests check the roles' files with, the chroot they converge, and
 # pebble for certbot; installed without starting their services on this machine.
-ANSIBLE_PACKAGES := openssh-server fail2ban python3-systemd ufw sudo certbot pebble debootstrap
+ANSIBLE_PACKAGES := openssh-server fail2ban python3-systemd ufw sudo certbot pebble debootstrap \
+	logrotate
 pytest: $(STAMP)
 	@scripts/ensure-packages.sh --no-start shellcheck $(MONITORING_PACKAGES) $(BACKUP_PACKAGES) \
 		$(ANSIBLE_PACKAGES)

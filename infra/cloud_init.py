@@ -3,31 +3,32 @@ pinned revision, to the machine itself. Later changes go through `ansible-playbo
 
 from __future__ import annotations
 
-import shlex
+import json
+from typing import Any
 
 DATA_DEVICE = "/dev/sdf"  # shows up as an NVMe device on Nitro instances; the role finds it
 
 
-def user_data(repository_url: str, revision: str, environment: str, public_url: str) -> str:
+def user_data(repository_url: str, revision: str, variables: dict[str, Any]) -> str:
+    """`variables` are the playbook's courzly_* settings (as the inventory gives them)."""
     checkout = "/opt/courzly/src"
-    variables = (
-        f"courzly_environment={environment} courzly_public_url={public_url} "
-        f"courzly_data_device={DATA_DEVICE}"
-    )
+    settings = {**variables, "courzly_data_device": DATA_DEVICE}
     commands = [
         ["apt-get", "update"],
-        # Debian's ansible: ansible-core with the community collections the roles use.
-        ["apt-get", "install", "-y", "--no-install-recommends", "ansible", "git"],
+        # Debian's ansible: ansible-core with the community collections the roles use; pip
+        # builds the app's wheel for the host's `courzly` command (the backups role).
+        ["apt-get", "install", "-y", "--no-install-recommends", "ansible", "git", "python3-pip"],
         ["git", "clone", "--no-checkout", repository_url, checkout],
         ["git", "-C", checkout, "checkout", "--detach", revision],
         [
             "ansible-playbook",
             "--connection=local",
             "--inventory=localhost,",
-            f"--extra-vars={variables}",
+            f"--extra-vars={json.dumps(settings, sort_keys=True)}",
             f"{checkout}/ansible/site.yml",
         ],
     ]
+    # Each command as an argument list (no shell); JSON is YAML, so no quoting to get wrong.
     lines = ["#cloud-config", "package_update: true", "runcmd:"]
-    lines += [f"  - {shlex.join(command)}" for command in commands]
+    lines += [f"  - {json.dumps(command)}" for command in commands]
     return "\n".join(lines) + "\n"

@@ -19,6 +19,9 @@ PROFILES = ("single-host", "scaled")
 ENVIRONMENTS = ("dev", "staging", "prod")
 REQUIRED_TAGS = ("project", "environment", "owner", "cost-center")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SSH_KEY = re.compile(
+    r"^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]{40,}( \S.*)?$"
+)
 _REVISION = re.compile(r"^[0-9a-f]{40}$")  # a commit: a branch name would move under us
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
@@ -45,6 +48,7 @@ class StackConfig:
     zone_id: str | None
     admin_cidrs: list[str]
     ssm_only: bool  # no SSH at all: operators use Session Manager
+    admin_ssh_keys: list[str]  # the admin account's public keys (Ansible's base role)
     alarm_email: str
     backup_retention_days: int
     repository_url: str
@@ -104,6 +108,14 @@ def parse(values: dict[str, Any], region: str | None) -> StackConfig:
     cidrs = [_cidr("adminCidrs", str(c)) for c in values.get("adminCidrs") or []]
     if not ssm_only and not cidrs:
         raise ConfigError("courzly:adminCidrs is required unless courzly:ssmOnly is true")
+    keys = [str(k).strip() for k in values.get("adminSshKeys") or []]
+    bad = [k[:24] for k in keys if not _SSH_KEY.match(k)]
+    if bad:
+        raise ConfigError(
+            f"courzly:adminSshKeys holds something that is not an SSH public key: {bad[0]}..."
+        )
+    if not ssm_only and not keys:
+        raise ConfigError("courzly:adminSshKeys is required unless courzly:ssmOnly is true")
     email = str(need("alarmEmail"))
     if not _EMAIL.match(email):
         raise ConfigError(f"courzly:alarmEmail {email!r} is not an e-mail address")
@@ -132,6 +144,7 @@ def parse(values: dict[str, Any], region: str | None) -> StackConfig:
         zone_id=values.get("zoneId") or None,
         admin_cidrs=cidrs,
         ssm_only=ssm_only,
+        admin_ssh_keys=keys,
         alarm_email=email,
         backup_retention_days=number("backupRetentionDays", 30, 7, 3650),
         repository_url=str(need("repositoryUrl")),
@@ -143,8 +156,8 @@ def parse(values: dict[str, Any], region: str | None) -> StackConfig:
 
 KEYS = (
     "environment", "profile", "instanceType", "rootVolumeGb", "dataVolumeGb", "domain",
-    "zoneId", "adminCidrs", "ssmOnly", "alarmEmail", "backupRetentionDays", "repositoryUrl",
-    "repositoryRevision", "tags", "replicaRegion",
+    "zoneId", "adminCidrs", "adminSshKeys", "ssmOnly", "alarmEmail", "backupRetentionDays",
+    "repositoryUrl", "repositoryRevision", "tags", "replicaRegion",
 )  # fmt: skip
 
 
@@ -154,7 +167,7 @@ def load() -> StackConfig:
     values: dict[str, Any] = {}
     for key in KEYS:
         raw: Any
-        if key in ("adminCidrs", "tags"):
+        if key in ("adminCidrs", "adminSshKeys", "tags"):
             raw = config.get_object(key)  # lists and maps arrive as JSON
         elif key == "ssmOnly":
             raw = config.get_bool(key)

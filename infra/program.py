@@ -80,6 +80,10 @@ def declare(config: StackConfig) -> None:
     pulumi.export("region", config.region)
     pulumi.export("environment", config.environment)
     pulumi.export("profile", str(config.profile))
+    # For the Ansible inventory: who may reach SSH, with which keys (or nobody: ssmOnly).
+    pulumi.export("admin_cidrs", config.admin_cidrs)
+    pulumi.export("admin_ssh_keys", config.admin_ssh_keys)
+    pulumi.export("ssm_only", config.ssm_only)
 
 
 def _dns_record(config: StackConfig, **target: Any) -> None:
@@ -91,12 +95,15 @@ def _dns_record(config: StackConfig, **target: Any) -> None:
 
 
 def _user_data(config: StackConfig) -> str:
-    return cloud_init.user_data(
-        config.repository_url,
-        config.repository_revision,
-        config.environment,
-        f"https://{config.domain}",
-    )
+    # The same courzly_* settings the Ansible inventory reads from the stack's outputs.
+    variables = {
+        "courzly_environment": config.environment,
+        "courzly_public_url": f"https://{config.domain}",
+        "courzly_admin_cidrs": config.admin_cidrs,
+        "courzly_admin_ssh_keys": config.admin_ssh_keys,
+        "courzly_ssm_only": config.ssm_only,
+    }
+    return cloud_init.user_data(config.repository_url, config.repository_revision, variables)
 
 
 def _single_host(config: StackConfig, shared: Shared) -> None:

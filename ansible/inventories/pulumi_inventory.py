@@ -33,6 +33,9 @@ VARIABLES = {
     "backup_key_arn": "courzly_backup_key_arn",
     "backup_replica_bucket": "courzly_backup_replica_bucket",
     "alarm_topic_arn": "courzly_alarm_topic_arn",
+    "admin_cidrs": "courzly_admin_cidrs",
+    "admin_ssh_keys": "courzly_admin_ssh_keys",
+    "ssm_only": "courzly_ssm_only",
 }
 
 

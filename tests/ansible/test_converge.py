@@ -108,6 +108,9 @@ def test_files_are_where_and_as_private_as_intended(converged: Converged) -> Non
     assert _mode(root / "etc/sudoers.d/courzly-admin") == "0o440"
     assert _mode(root / "etc/courzly/courzly.env") == "0o600"
     assert _mode(root / "etc/courzly") == "0o750"
+    log_dir = root / "var/log/courzly"
+    assert (log_dir.stat().st_uid, _mode(log_dir)) == (10001, "0o750")  # the app's uid writes
+    assert re.search(r"^courzly:x:10001:10001:", (root / "etc/passwd").read_text(), re.M)
     keys = (root / "home/courzly-admin/.ssh/authorized_keys").read_text()
     assert keys.strip().endswith("courzly-test")
     shadow = (root / "etc/shadow").read_text()
@@ -135,6 +138,9 @@ def test_sshd_nginx_and_fail2ban_accept_their_configuration_inside(converged: Co
         assert checked.returncode == 0, (command, checked.stdout + checked.stderr)
     sudo = chroot.inside(converged.root, "visudo", "-c")
     assert sudo.returncode == 0, sudo.stdout
+    rotation = chroot.inside(converged.root, "logrotate", "--debug", "/etc/logrotate.d/courzly")
+    assert rotation.returncode == 0, rotation.stdout + rotation.stderr
+    assert "error" not in rotation.stderr.lower(), rotation.stderr
 
 
 def test_ufw_enforces_the_roles_rules_in_a_network_namespace(converged: Converged) -> None:

@@ -49,6 +49,7 @@ def test_a_scaled_stack_has_its_variables_and_says_why_it_has_no_host() -> None:
     inventory = json.loads(listed.stdout)
     assert inventory["courzly"]["hosts"] == []
     assert inventory["courzly"]["vars"]["courzly_profile"] == "scaled"
+    assert inventory["courzly"]["vars"]["courzly_ssm_only"] is True
     assert "auto-scaling group" in listed.stderr
 
 
@@ -95,7 +96,8 @@ def test_an_environment_inventory_adds_its_own_settings_to_the_stack_outputs(
     assert inventory["courzly"]["hosts"] == ["courzly-staging"]
     variables = inventory["courzly"]["vars"]
     assert variables["courzly_public_url"] == "https://staging.courzly.example"
-    assert variables["firewall_ssh_enabled"] is True  # staging's group_vars
+    assert variables["courzly_admin_cidrs"] == ["203.0.113.0/24"]  # the stack's
+    assert variables["ansible_user"] == "courzly-admin"  # staging's group_vars
 
 
 def test_an_environment_inventory_refuses_another_environments_outputs(tmp_path: Path) -> None:

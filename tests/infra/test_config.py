@@ -26,12 +26,17 @@ def test_every_stack_file_is_complete_and_valid(stack: str) -> None:
     assert {"project", "environment", "owner", "cost-center"} <= set(config.tags)
 
 
+# Named like secrets, but public by nature: SSH public keys.
+NOT_SECRETS = {"courzly:adminSshKeys"}
+
+
 def plaintext_secrets(settings: dict[str, Any]) -> list[str]:
     """Keys that name a secret but hold something other than a `secure:` value."""
     return [
         key
         for key, value in settings.items()
         if any(word in key.lower() for word in SECRET_WORDS)
+        and key not in NOT_SECRETS
         and not (isinstance(value, dict) and set(value) == {"secure"})
     ]
 
@@ -54,6 +59,9 @@ BASE = {
     "environment": "dev",
     "domain": "dev.example.com",
     "adminCidrs": ["203.0.113.0/24"],
+    "adminSshKeys": [
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKWHWDybBhfahaREaYXynl04ZR/wDbc3boMXkPjC5MHZ ops"
+    ],
     "alarmEmail": "ops@example.com",
     "repositoryUrl": "https://github.com/courzly/courzly.git",
     "repositoryRevision": "0" * 40,
@@ -69,6 +77,8 @@ BASE = {
         ({"adminCidrs": ["0.0.0.0/0"]}, "opens SSH to the whole internet"),
         ({"adminCidrs": ["10.0.0.1/8"]}, "is not a network in CIDR form"),
         ({"adminCidrs": []}, "courzly:adminCidrs is required unless courzly:ssmOnly is true"),
+        ({"adminSshKeys": []}, "courzly:adminSshKeys is required unless courzly:ssmOnly is true"),
+        ({"adminSshKeys": ["-----BEGIN OPENSSH PRIVATE KEY-----"]}, "is not an SSH public key"),
         ({"alarmEmail": "ops"}, "is not an e-mail address"),
         ({"repositoryRevision": "main"}, "must be a full 40-character commit id"),
         ({"backupRetentionDays": "3"}, "courzly:backupRetentionDays must be a whole number"),
@@ -88,5 +98,5 @@ def test_bad_settings_are_refused_naming_the_key(change: dict[str, Any], reason:
 def test_the_region_is_required_and_ssm_only_needs_no_cidrs() -> None:
     with pytest.raises(ConfigError, match="aws:region is required"):
         parse(BASE, None)
-    config = parse({**BASE, "adminCidrs": [], "ssmOnly": True}, "eu-west-1")
-    assert (config.ssm_only, config.admin_cidrs) == (True, [])
+    config = parse({**BASE, "adminCidrs": [], "adminSshKeys": [], "ssmOnly": True}, "eu-west-1")
+    assert (config.ssm_only, config.admin_cidrs, config.admin_ssh_keys) == (True, [], [])

@@ -11,6 +11,7 @@ from typing import Any
 
 import pulumi
 import pytest
+import yaml
 
 from app.migrate import ROOT
 from infra.cloud_init import DATA_DEVICE
@@ -92,8 +93,12 @@ def test_the_host_requires_imdsv2_and_keeps_its_data_on_a_separate_encrypted_vol
     attachment = one(resources, "ec2/volumeAttachment:VolumeAttachment")
     assert attachment["deviceName"] == DATA_DEVICE
     assert instance["instanceType"] == setting(stack, "instanceType")
-    assert "ansible-playbook" in instance["userData"]
-    assert "courzly_public_url=https://" in instance["userData"]
+    user_data = yaml.safe_load(instance["userData"])
+    playbook = user_data["runcmd"][-1]
+    assert playbook[0] == "ansible-playbook"
+    settings = json.loads(playbook[3].removeprefix("--extra-vars="))
+    assert settings["courzly_public_url"] == f"https://{setting(stack, 'domain')}"
+    assert settings["courzly_admin_cidrs"] == setting(stack, "adminCidrs")
     assert setting(stack, "repositoryRevision") in instance["userData"]
     [image] = [r for r in resources if r.type == "aws:ec2/instance:Instance"]
     assert image.inputs["ami"] == "ami-0debian12"  # looked up, not hard-coded
