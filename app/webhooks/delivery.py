@@ -1,0 +1,94 @@
+"""One delivery attempt: a POST to an endpoint, to the very address its check approved
+(the URL's host name still goes in the Host header and the TLS handshake, so certificates
+are verified for it), with tight timeouts, no redirects followed, and only the start of
+the answer kept for the delivery log."""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from app.webhooks.destinations import Destination
+
+USER_AGENT = "Courzly-Webhooks/1"
+EXCERPT_BYTES = 1024
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    status: int | None  # None: no answer (refused, timed out, TLS failed)
+    latency_ms: int
+    excerpt: str  # the answer's first bytes, or what went wrong
+    error: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def _pinned_url(destination: Destination) -> str:
+    """The URL with its host replaced by the checked address."""
+    parts = urlsplit(destination.url)
+    address = ipaddress.ip_address(destination.addresses[0])
+    host = f"[{address}]" if address.version == 6 else str(address)
+    return urlunsplit(parts._replace(netloc=f"{host}:{destination.port}"))
+
+
+def _host_header(destination: Destination) -> str:
+    default = 443 if destination.url.startswith("https:") else 80
+    suffix = "" if destination.port == default else f":{destination.port}"
+    return f"{destination.host}{suffix}"
+
+
+async def deliver(
+    destination: Destination,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    verify: ssl.SSLContext | bool = True,
+    limits: httpx.Timeout = TIMEOUT,
+) -> Attempt:
+    request_headers = {
+        **headers,
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "host": _host_header(destination),
+    }
+    started = time.monotonic()
+    try:
+        async with (
+            httpx.AsyncClient(verify=verify, timeout=limits, follow_redirects=False) as client,
+            client.stream(
+                "POST",
+                _pinned_url(destination),
+                content=body,
+                headers=request_headers,
+                extensions={"sni_hostname": destination.host},
+            ) as answer,
+        ):
+            excerpt = b""
+            async for chunk in answer.aiter_bytes():
+                excerpt += chunk
+                if len(excerpt) >= EXCERPT_BYTES:
+                    break
+    except httpx.TimeoutException:
+        return _failed(started, "the endpoint did not answer in time")
+    except httpx.ConnectError as exc:
+        return _failed(started, f"could not connect: {exc}")
+    except httpx.HTTPError as exc:
+        return _failed(started, f"the exchange failed: {exc}")
+    latency = int((time.monotonic() - started) * 1000)
+    text = excerpt[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+    if 300 <= answer.status_code < 400:
+        return Attempt(answer.status_code, latency, text, "redirects are not followed")
+    return Attempt(answer.status_code, latency, text)
+
+
+def _failed(started: float, reason: str) -> Attempt:
+    return Attempt(None, int((time.monotonic() - started) * 1000), "", reason)
