@@ -9,8 +9,6 @@ dropped (the tests run the real tools on the results themselves)."""
 from __future__ import annotations
 
 import copy
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,10 +17,8 @@ from typing import Any
 import yaml
 
 from app.migrate import ROOT
+from tests.ansible.playbooks import ANSIBLE, run_playbook
 
-ANSIBLE = ROOT / "ansible"
-INVENTORY = Path(__file__).parent / "inventory"
-PLAYBOOK_BIN = Path(sys.executable).parent / "ansible-playbook"
 TEMPLATE = "ansible.builtin.template"
 COPY = "ansible.builtin.copy"
 DROPPED = ("owner", "group", "validate", "backup")
@@ -123,20 +119,7 @@ def render_roles(
     link = roles_dir / "group_vars" / "all.yml"
     if not link.exists():
         link.symlink_to(ANSIBLE / "group_vars" / "all.yml")
-    return subprocess.run(
-        [str(PLAYBOOK_BIN), "-i", str(INVENTORY), str(playbook), "-e", json.dumps(variables)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=roles_dir,
-        env={
-            **os.environ,
-            "ANSIBLE_ROLES_PATH": str(roles_dir),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        },
-    )
+    return run_playbook(playbook, variables, cwd=roles_dir, roles_path=roles_dir)
 
 
 def rendered(

@@ -11,21 +11,16 @@ import os
 import socket
 import ssl
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
-from app.migrate import ROOT
 from tests.ansible.edge import NAME, configure, running, wait_for_port
+from tests.ansible.playbooks import run_role_tasks
 from tests.monitoring.tools import free_port, run_tool, tool_path
-
-ANSIBLE = ROOT / "ansible"
-INVENTORY = Path(__file__).parent / "inventory"
 
 
 @dataclass(frozen=True)
@@ -104,28 +99,11 @@ def http_port() -> int:
     return free_port()
 
 
-def _certbot_role(tmp_path: Path, variables: dict[str, object], *task_files: str) -> str:
+def _certbot_role(tmp_path: Path, variables: dict[str, object], acme: Acme, *tasks: str) -> str:
     """The certbot role's task files, run by Ansible on this machine with `variables`."""
-    tasks = [
-        {
-            "name": f"certbot {name}",
-            "ansible.builtin.include_role": {"name": "certbot", "tasks_from": name},
-        }
-        for name in task_files
-    ]
-    playbook = tmp_path / "certbot.yml"
-    if not (tmp_path / "group_vars").exists():  # the playbooks' shared variables
-        (tmp_path / "group_vars").symlink_to(ANSIBLE / "group_vars")
-    playbook.write_text(
-        yaml.safe_dump([{"hosts": "courzly", "gather_facts": False, "tasks": tasks}])
+    ran = run_role_tasks(
+        tmp_path, "certbot", list(tasks), variables, env={"REQUESTS_CA_BUNDLE": str(acme.ca_bundle)}
     )
-    ran = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(INVENTORY),
-         str(playbook), "-e", json.dumps(variables)],
-        capture_output=True, text=True, timeout=300, check=False, cwd=ANSIBLE,
-        env={**os.environ, "ANSIBLE_ROLES_PATH": str(ANSIBLE / "roles"), "ANSIBLE_NOCOLOR": "1",
-             "REQUESTS_CA_BUNDLE": variables["certbot_test_ca"]},  # type: ignore[dict-item]
-    )  # fmt: skip
     assert ran.returncode == 0, ran.stdout[-6000:] + ran.stderr[-2000:]
     return ran.stdout
 
@@ -183,23 +161,22 @@ def test_issue_and_renew_through_the_edge_nginx(tmp_path: Path, acme: Acme, http
             f"kill -HUP $(cat {edge}/run/nginx.pid) && echo reloaded >> {hook_log}"
         ),
         "certbot_manage_timer": False,
-        "certbot_test_ca": str(acme.ca_bundle),
     }
 
-    _certbot_role(tmp_path, variables, "main")  # bootstrap certificate, link, hook
+    _certbot_role(tmp_path, variables, acme, "main")  # bootstrap certificate, link, hook
     assert live.resolve() == tmp_path / "bootstrap"
     configure(edge, "127.0.0.1:9", http_port, https_port, nginx_tls_dir=str(live))
     with running(nginx_conf, https_port):
         issuer, bootstrap_serial = _served_issuer(https_port)
         assert f"CN = {NAME}" in issuer  # self-signed: the bootstrap certificate
 
-        _certbot_role(tmp_path, variables, "issue")
+        _certbot_role(tmp_path, variables, acme, "issue")
         assert live.resolve() == tmp_path / "letsencrypt/live/courzly"
         assert hook_log.read_text().splitlines() == ["reloaded"]
         issuer, first_serial = _served_once_reloaded(https_port, bootstrap_serial)
         assert "Pebble Intermediate CA" in issuer
 
-        again = _certbot_role(tmp_path, variables, "issue")  # already issued: nothing to do
+        again = _certbot_role(tmp_path, variables, acme, "issue")  # already issued: nothing to do
         assert "changed: " not in again.split("Request the certificate")[1]
 
         # As certbot.timer runs it: the saved server and deploy hook come from the lineage.

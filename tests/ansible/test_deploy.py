@@ -7,9 +7,6 @@ for whichever release fake_docker last started."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,10 +17,9 @@ from typing import Any
 import pytest
 
 from app.migrate import ROOT
+from tests.ansible.playbooks import run_playbook
 from tests.monitoring.tools import serving
 
-ANSIBLE = ROOT / "ansible"
-INVENTORY = Path(__file__).parent / "inventory"
 FAKE_DOCKER = Path(__file__).parent / "fake_docker.py"
 GOOD_A = "0" * 64
 GOOD_B = "1" * 64
@@ -75,16 +71,7 @@ class Stack:
             }
         if rollback:
             variables["courzly_rollback"] = True
-        playbook = Path(sys.executable).parent / "ansible-playbook"
-        ran = subprocess.run(
-            [str(playbook), "-i", str(INVENTORY), "deploy.yml", "-e", json.dumps(variables)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-            cwd=ANSIBLE,
-            env={**os.environ, "FAKE_DOCKER_STATE": str(self.state), "ANSIBLE_NOCOLOR": "1"},
-        )
+        ran = run_playbook("deploy.yml", variables, env={"FAKE_DOCKER_STATE": str(self.state)})
         return ran.returncode, ran.stdout + ran.stderr
 
 

@@ -4,37 +4,16 @@ Each stops the play before anything changes, with a message saying what to fix."
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from app.migrate import ROOT
-
-ANSIBLE = ROOT / "ansible"
-INVENTORY = Path(__file__).parent / "inventory"
+from tests.ansible.playbooks import run_role_tasks
 
 
-def _play(tmp_path: Path, role: str, tasks_from: str, variables: dict[str, Any]) -> tuple[int, str]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    include = {"name": role, "tasks_from": tasks_from}
-    tasks = [{"name": f"{role} {tasks_from}", "ansible.builtin.include_role": include}]
-    playbook = tmp_path / "guard.yml"
-    playbook.write_text(
-        yaml.safe_dump([{"hosts": "courzly", "gather_facts": False, "tasks": tasks}])
-    )
-    if not (tmp_path / "group_vars").exists():
-        (tmp_path / "group_vars").symlink_to(ANSIBLE / "group_vars")
-    ran = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(INVENTORY),
-         str(playbook), "-e", json.dumps(variables)],
-        capture_output=True, text=True, timeout=120, check=False,
-        env={**os.environ, "ANSIBLE_ROLES_PATH": str(ANSIBLE / "roles"), "ANSIBLE_NOCOLOR": "1"},
-    )  # fmt: skip
+def _play(
+    directory: Path, role: str, tasks_from: str, variables: dict[str, Any]
+) -> tuple[int, str]:
+    ran = run_role_tasks(directory, role, [tasks_from], variables)
     return ran.returncode, ran.stdout + ran.stderr
 
 
