@@ -111,4 +111,4 @@ drill: $(STAMP)
 .PHONY: bench-restore
 bench-restore: $(STAMP)
 	@scripts/ensure-packages.sh $(BACKUP_PACKAGES)
-	$(BIN)/python bench/restore.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.restore $(BENCH_ARGS)

@@ -7,20 +7,10 @@ then restored into a new directory and started until promoted. Baseline in the s
 plain copy of the same data directory on the same disk (`cp -a`), the floor any restore
 pays for writing the files. Run as root (PostgreSQL runs as its own user).
 
-    .venv/bin/python bench/restore.py [--size-mb 1024]
+    .venv/bin/python -m bench.restore [--size-mb 1024]   (from the repository root)
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-if not __package__:
-    # Run as a script, Python puts bench/ itself on sys.path: put the repository root there
-    # instead, so `app` and `tests` import as packages (see bench/api.py).
-    _here = str(Path(__file__).resolve().parent)
-    sys.path[:] = [entry for entry in sys.path if entry != _here]
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
 import json
@@ -29,6 +19,7 @@ import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from app.backups.pgbackrest import PgBackRest
 from app.backups.service import restore, take_backup

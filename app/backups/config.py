@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,7 +24,7 @@ class BackupSettings(BaseSettings):
     s3_key_secret: SecretStr | None = Field(None, alias="BACKUP_S3_KEY_SECRET")
     # Everything goes under the prefix the host's role may write (infra: BACKUP_PREFIX).
     s3_prefix: str = Field("courzly/", alias="BACKUP_S3_PREFIX", pattern=r"^([\w.-]+/)*$")
-    repo_path: str = Field("/courzly/pgbackrest", alias="BACKUP_REPO_PATH")
+    repo_path: str = Field("", alias="BACKUP_REPO_PATH")  # default: /<prefix>pgbackrest
     # The bucket's KMS key: every upload names it, as the bucket policy demands.
     s3_kms_key_id: str | None = Field(None, alias="BACKUP_S3_KMS_KEY_ID")
     # AES-256 passphrase: without it no backup can be read. Kept apart from the bucket.
@@ -53,6 +53,12 @@ class BackupSettings(BaseSettings):
     host_paths: str = Field("/etc/courzly,/etc/nginx,/etc/letsencrypt", alias="BACKUP_HOST_PATHS")
     # Outcomes as Prometheus textfile metrics (node-exporter serves the directory).
     textfile_dir: Path | None = Field(None, alias="BACKUP_TEXTFILE_DIR")
+
+    @model_validator(mode="after")
+    def _repository_under_the_prefix(self) -> BackupSettings:
+        if not self.repo_path:
+            self.repo_path = f"/{self.s3_prefix}pgbackrest"
+        return self
 
     @property
     def host_path_list(self) -> list[Path]:

@@ -180,17 +180,18 @@ class ThrowawayPostgres:
             return [shutil.which("runuser") or "runuser", "-u", self.settings.os_user, "--", *args]
         return list(args)
 
+    def _pg_ctl(self, *args: str) -> list[str]:
+        pg_ctl = str(self.settings.pg_bin_dir / "pg_ctl")
+        return self._as_owner(pg_ctl, "-D", str(self.data), *args)
+
     def dsn(self, database: str) -> str:
         return f"postgresql://{self.settings.pg_user}@/{database}?host={self.work_dir}&port={self.port}"
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.work_dir} -c listen_addresses='' -c archive_mode=off"
-        pg_ctl = str(self.settings.pg_bin_dir / "pg_ctl")
         log = str(self.work_dir / "postgres.log")  # read back by _log_reason
         started = subprocess.run(  # noqa: S603 - argv from settings, no shell
-            self._as_owner(
-                pg_ctl, "-D", str(self.data), "-l", log, "-o", options, "-w", "-t", "600", "start"
-            ),
+            self._pg_ctl("-l", log, "-o", options, "-w", "-t", "600", "start"),
             capture_output=True,
             text=True,
             check=False,
@@ -224,9 +225,8 @@ class ThrowawayPostgres:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        pg_ctl = str(self.settings.pg_bin_dir / "pg_ctl")
         subprocess.run(  # noqa: S603 - argv from settings, no shell
-            self._as_owner(pg_ctl, "-D", str(self.data), "-m", "fast", "-t", "60", "-w", "stop"),
+            self._pg_ctl("-m", "fast", "-t", "60", "-w", "stop"),
             capture_output=True,
             check=False,
         )

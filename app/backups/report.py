@@ -27,9 +27,8 @@ def report_document(report: DrillReport) -> dict[str, object]:
     }
 
 
-def _markdown(report: DrillReport) -> str:
+def _markdown(report: DrillReport, document: dict[str, object]) -> str:
     mark = {True: "pass", False: "FAIL"}
-    document = report_document(report)
     objectives = document["objectives"]
     assert isinstance(objectives, dict)
     backup = report.backup_set
@@ -85,6 +84,7 @@ def write_report(report: DrillReport, directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     stem = report.started_at.replace(":", "").replace("+0000", "Z").split(".")[0]
     json_path, markdown_path = directory / f"{stem}.json", directory / f"{stem}.md"
-    json_path.write_text(json.dumps(report_document(report), indent=2, default=str) + "\n")
-    markdown_path.write_text(_markdown(report))
+    document = report_document(report)
+    json_path.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    markdown_path.write_text(_markdown(report, document))
     return json_path, markdown_path

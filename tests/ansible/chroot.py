@@ -15,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 from tests.monitoring.tools import tool_path
@@ -58,9 +59,10 @@ def base_tarball() -> Path:
     return tarball
 
 
+@cache  # the machine's configuration does not change during a run; read it once
 def _package_source_paths() -> list[Path]:
-    """Files and folders this machine's apt and pip configuration name (certificates,
-    local wheel folders, constraints), which the chroot must see at the same paths."""
+    """Files and folders this machine's pip configuration names (certificates, local wheel
+    folders, constraints), which the chroot must see at the same paths."""
     listed = subprocess.run(
         [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, check=False
     ).stdout + "\n".join(f"{k}={v}" for k, v in os.environ.items() if k.startswith("PIP_"))
