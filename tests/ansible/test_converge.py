@@ -143,6 +143,16 @@ def test_sshd_nginx_and_fail2ban_accept_their_configuration_inside(converged: Co
     assert "error" not in rotation.stderr.lower(), rotation.stderr
 
 
+def test_chrony_and_apt_read_the_roles_settings(converged: Converged) -> None:
+    chrony = chroot.inside(converged.root, "chronyd", "-p", "-f", "/etc/chrony/chrony.conf")
+    assert chrony.returncode == 0, chrony.stdout + chrony.stderr
+    assert "server 169.254.169.123 prefer iburst" in chrony.stdout  # the role's drop-in, read
+    apt = chroot.inside(converged.root, "apt-config", "dump")
+    assert apt.returncode == 0, apt.stderr
+    assert 'APT::Periodic::Unattended-Upgrade "1";' in apt.stdout
+    assert 'Unattended-Upgrade::Automatic-Reboot "false";' in apt.stdout
+
+
 def test_ufw_enforces_the_roles_rules_in_a_network_namespace(converged: Converged) -> None:
     script = "ufw --force enable >/dev/null && iptables -S && ip6tables -S"
     enabled = chroot.inside(converged.root, "sh", "-c", script, network=False)
