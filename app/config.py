@@ -26,6 +26,12 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class SmtpSecurity(StrEnum):
+    STARTTLS = "starttls"  # submission port 587: plain connect, then STARTTLS (required)
+    TLS = "tls"  # implicit TLS, port 465
+    NONE = "none"  # a relay on this host or network only
+
+
 class ConfigError(Exception):
     """Settings that make it unsafe or impossible to start."""
 
@@ -103,6 +109,39 @@ class Settings(BaseSettings):
     # A Course JSON file to import: text plus every asset in base64 (4/3 of its size).
     max_import_bytes: int = Field(80_000_000, alias="MAX_IMPORT_BYTES", ge=1024)
 
+    # Links in e-mails and the OAuth redirect are built on this address (see base_url).
+    public_url: str | None = Field(None, alias="PUBLIC_URL")
+    # Seals webhook secrets and Drive tokens at rest (AES-256-GCM); the previous key still
+    # opens what it sealed, so a key can be rotated. Unset in development: generated once.
+    encryption_key: SecretStr | None = Field(None, alias="ENCRYPTION_KEY")
+    encryption_key_previous: SecretStr | None = Field(None, alias="ENCRYPTION_KEY_PREVIOUS")
+
+    # Webhooks go to public addresses only, unless these CIDRs allow more (e.g. 10.0.0.0/8).
+    webhook_allowed_networks: str = Field("", alias="WEBHOOK_ALLOWED_NETWORKS")
+
+    # E-mail: without SMTP_HOST, notifications are logged, not sent.
+    smtp_host: str | None = Field(None, alias="SMTP_HOST")
+    smtp_port: int = Field(587, alias="SMTP_PORT", ge=1, le=65535)
+    smtp_security: SmtpSecurity = Field(SmtpSecurity.STARTTLS, alias="SMTP_SECURITY")
+    smtp_username: str | None = Field(None, alias="SMTP_USERNAME")
+    smtp_password: SecretStr | None = Field(None, alias="SMTP_PASSWORD")
+    smtp_from: str = Field("Courzly <courzly@localhost>", alias="SMTP_FROM")
+    smtp_ca_file: Path | None = Field(None, alias="SMTP_CA_FILE")
+    smtp_timeout_seconds: float = Field(30, alias="SMTP_TIMEOUT_SECONDS", gt=0, le=600)
+
+    # Google Drive: an OAuth client of type "Web application" whose redirect URI is
+    # PUBLIC_URL/api/v1/integrations/drive/callback. The URLs change only in tests.
+    google_client_id: str | None = Field(None, alias="GOOGLE_CLIENT_ID")
+    google_client_secret: SecretStr | None = Field(None, alias="GOOGLE_CLIENT_SECRET")
+    google_auth_url: str = Field(
+        "https://accounts.google.com/o/oauth2/v2/auth", alias="GOOGLE_AUTH_URL"
+    )
+    google_token_url: str = Field("https://oauth2.googleapis.com/token", alias="GOOGLE_TOKEN_URL")
+    google_revoke_url: str = Field(
+        "https://oauth2.googleapis.com/revoke", alias="GOOGLE_REVOKE_URL"
+    )
+    google_api_url: str = Field("https://www.googleapis.com", alias="GOOGLE_API_URL")
+
     # The built web app (`npm run build` in frontend/); served at / when the folder exists.
     web_app_dir: Path = Field(
         Path(__file__).resolve().parent.parent / "frontend" / "dist", alias="WEB_APP_DIR"
@@ -111,6 +150,11 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
+
+    @property
+    def base_url(self) -> str:
+        """Where users open the app: PUBLIC_URL, else the address `courzly run` serves."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def trusted_proxy_set(self) -> frozenset[str]:
@@ -157,6 +201,11 @@ def validate_for_startup(settings: Settings) -> None:
         raise ConfigError(problem)
     if settings.database_url is None or settings.redis_url is None:
         raise ConfigError("production needs DATABASE_URL and REDIS_URL (no embedded services)")
+    key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
+    if key is None or len(key) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"production needs ENCRYPTION_KEY, at least {MIN_SECRET_LENGTH} random characters"
+        )
 
 
 @lru_cache

@@ -21,6 +21,7 @@ def _production(**overrides: object) -> Settings:
         "COURZLY_ENV": Environment.PRODUCTION,
         "DATABASE_URL": "postgresql://app@db.internal/courzly",
         "REDIS_URL": "redis://cache.internal:6379/0",
+        "ENCRYPTION_KEY": SecretStr(STRONG[::-1]),
     }
     values.update(overrides)
     return Settings.model_validate(values)
@@ -50,6 +51,13 @@ def test_production_accepts_a_strong_secret(tmp_path: Path) -> None:
 def test_production_needs_real_services() -> None:
     settings = _production(JWT_SECRET=SecretStr(STRONG), DATABASE_URL=None)
     with pytest.raises(ConfigError, match="DATABASE_URL"):
+        create_app(settings)
+
+
+@pytest.mark.parametrize("key", [None, "too-short"])
+def test_production_needs_an_encryption_key(key: str | None) -> None:
+    settings = _production(JWT_SECRET=SecretStr(STRONG), ENCRYPTION_KEY=key)
+    with pytest.raises(ConfigError, match="ENCRYPTION_KEY"):
         create_app(settings)
 
 

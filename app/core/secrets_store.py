@@ -1,19 +1,28 @@
-"""Development convenience: a JWT secret generated once and kept under the data directory."""
+"""Development convenience: secrets (the JWT key, the sealing key) generated once and kept
+under the data directory."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
-def load_or_create_dev_secret(data_dir: Path) -> str:
-    path = data_dir / "jwt_secret"
+def load_or_create_dev_secret(data_dir: Path, name: str = "jwt_secret") -> str:
+    path = data_dir / name
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     data_dir.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secret)
-    return secret
+    # Written aside, then linked into place: the API and the worker may start together, and
+    # the loser of that race must read the winner's whole secret, never a half-written one.
+    fd, spare = tempfile.mkstemp(dir=data_dir, prefix=f".{name}.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        os.link(spare, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(spare)
+    return path.read_text(encoding="utf-8").strip()

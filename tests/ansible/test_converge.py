@@ -116,7 +116,13 @@ def test_files_are_where_and_as_private_as_intended(converged: Converged) -> Non
     shadow = (root / "etc/shadow").read_text()
     assert re.search(r"^courzly-admin:\*:", shadow, re.M)  # no password, not locked
     env = (root / "etc/courzly/courzly.env").read_text()
-    for secret in ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "JWT_SECRET", "BACKUP_CIPHER_PASS"):
+    for secret in (
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "JWT_SECRET",
+        "ENCRYPTION_KEY",
+        "BACKUP_CIPHER_PASS",
+    ):
         assert re.search(rf"^{secret}=[A-Za-z0-9]{{48}}$", env, re.M), secret
     assert "PUBLIC_URL=https://courzly.test" in env
     assert os.readlink(root / "etc/ssl/courzly/live") == "/etc/ssl/courzly/bootstrap"

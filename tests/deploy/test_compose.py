@@ -216,7 +216,13 @@ def test_env_example_documents_every_variable_of_the_stack_and_the_app() -> None
     aliases = {field.alias for field in fields if field.alias}
     assert aliases - set(documented) - set_by_compose == set()
     # Placeholders only: nothing in the example works as a real secret.
-    for name in ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "JWT_SECRET"):
+    for name in (
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "GRAFANA_ADMIN_PASSWORD",
+        "JWT_SECRET",
+        "ENCRYPTION_KEY",
+    ):
         assert documented[name].startswith("change-me"), name
 
 
