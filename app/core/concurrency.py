@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
+from fastapi import Header
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,6 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.core.errors import BadRequest, PreconditionRequired, VersionConflict
 
 _VERSION_TAG = re.compile(r"[0-9]{1,18}")
+
+IfMatch = Annotated[str | None, Header(max_length=40)]
 
 
 class Versioned(Protocol):

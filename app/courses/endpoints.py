@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.auth.dependencies import CourseCreator, CurrentUser
 from app.core.api import API_PREFIX
-from app.core.concurrency import etag, expected_version
+from app.core.concurrency import IfMatch, etag, expected_version
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
 from app.core.schemas import SearchText
@@ -33,7 +33,6 @@ from app.courses.schemas import (
 )
 
 router = APIRouter(prefix=f"{API_PREFIX}/courses", tags=["courses"])
-IfMatch = Annotated[str | None, Header(max_length=40)]
 
 
 @router.get("")

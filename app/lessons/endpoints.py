@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Response, status
 
 from app.core.api import API_PREFIX
-from app.core.concurrency import etag, expected_version
+from app.core.concurrency import IfMatch, etag, expected_version
 from app.core.db import SessionDep
 from app.courses.dependencies import CanDeleteLessons, CanEditLessons, CanReadLessons
 from app.lessons import service
@@ -61,7 +60,7 @@ async def update_lesson(
     session: SessionDep,
     response: Response,
     publisher: PublisherDep,
-    if_match: Annotated[str | None, Header(max_length=40)] = None,
+    if_match: IfMatch = None,
 ) -> LessonRead:
     version = expected_version(if_match, body.version)
     lesson = await service.update_lesson(session, access, lesson_id, body, version)

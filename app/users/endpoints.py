@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.auth.dependencies import UserAdmin
 from app.core.api import API_PREFIX
-from app.core.concurrency import etag, expected_version
+from app.core.concurrency import IfMatch, etag, expected_version
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
 from app.core.permissions import Role
@@ -57,7 +57,7 @@ async def update_user(
     session: SessionDep,
     admin: UserAdmin,
     response: Response,
-    if_match: Annotated[str | None, Header(max_length=40)] = None,
+    if_match: IfMatch = None,
 ) -> UserRead:
     version = expected_version(if_match, body.version)
     user = await service.update_user(session, user_id, body, version, admin.id)
