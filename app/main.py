@@ -30,11 +30,16 @@ from app.courses.endpoints import router as courses_router
 from app.exports.endpoints import files_router as export_files_router
 from app.exports.endpoints import import_router
 from app.exports.endpoints import router as exports_router
+from app.integrations.endpoints import course_router as course_drive_router
+from app.integrations.endpoints import router as drive_router
 from app.lessons.endpoints import router as lessons_router
+from app.notifications.endpoints import router as notifications_router
 from app.realtime.endpoints import router as realtime_router
 from app.realtime.hub import EventHub
 from app.users.endpoints import router as users_router
 from app.web import mount_web_app
+from app.webhooks.endpoints import course_router as course_webhooks_router
+from app.webhooks.endpoints import organisation_router as webhooks_router
 from app.workflow.endpoints import progress_router, reviews_router, sources_router
 from app.workflow.endpoints import router as runs_router
 from app.workflow.runtime import WorkflowRuntime
@@ -175,5 +180,10 @@ def include_routers(app: FastAPI) -> None:
         export_files_router,
         import_router,
         assets_router,
+        webhooks_router,
+        course_webhooks_router,
+        notifications_router,
+        drive_router,
+        course_drive_router,
     ):
         app.include_router(router)

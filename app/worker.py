@@ -8,6 +8,7 @@ and any live worker's sweep retries its jobs. Housekeeping runs on cron in every
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import time
@@ -21,21 +22,33 @@ from sqlalchemy import delete
 
 from app.auth.models import AuthSession
 from app.config import Settings
-from app.core import metrics
+from app.core import metrics, outbox
 from app.core.context import job_var, request_id_var
 from app.core.db import create_engine, session_factory, utcnow
 from app.core.jobs import JOBS, JobContext, JobFunction, JobQueue
 from app.core.redis import Keys, create_redis
+from app.integrations import jobs as drive_jobs
+from app.notifications import jobs as notification_jobs
+from app.webhooks import jobs as webhook_jobs
 from app.worker_health import keep_alive, stop_keeping_alive
 from app.workflow import service as workflow_service
 from app.workflow.runtime import WorkflowRuntime
 
 log = logging.getLogger("courzly.worker")
-JOB_MODULES = ("app.workflow.jobs", "app.chat.jobs", "app.exports.jobs")
+JOB_MODULES = (
+    "app.workflow.jobs",
+    "app.chat.jobs",
+    "app.exports.jobs",
+    "app.webhooks.jobs",
+    "app.notifications.jobs",
+    "app.integrations.jobs",
+)
 EXPIRED_SESSION_GRACE = timedelta(days=7)
 CONTEXT_KEY = "courzly"
 ALIVE_KEY = "courzly_alive"
 METRICS_KEY = "courzly_metrics"
+DISPATCH_KEY = "courzly_dispatch"
+OUTBOXES = (webhook_jobs.dispatch_due, notification_jobs.dispatch_due, drive_jobs.dispatch_due)
 
 
 def load_jobs() -> dict[str, JobFunction]:
@@ -128,6 +141,10 @@ def build_worker(
                 addr=settings.worker_metrics_host,
                 registry=metrics.REGISTRY,
             )[0]
+        # Outboxes in PostgreSQL, turned into keyed jobs as their messages fall due.
+        saq_ctx[DISPATCH_KEY] = asyncio.create_task(
+            outbox.dispatch_forever(saq_ctx[CONTEXT_KEY], OUTBOXES), name="outbox-dispatch"
+        )
         alive = keep_alive(settings.worker_health_file, redis)
         saq_ctx[ALIVE_KEY] = asyncio.create_task(alive, name="worker-alive")
         log.info("worker started", extra={"jobs": sorted(JOBS)})
@@ -137,6 +154,11 @@ def build_worker(
         if server is not None:
             await asyncio.to_thread(server.shutdown)  # waits out its poll: not in the loop
             server.server_close()
+        dispatch: asyncio.Task[None] | None = saq_ctx.get(DISPATCH_KEY)
+        if dispatch is not None:
+            dispatch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await dispatch
         alive: asyncio.Task[None] | None = saq_ctx.get(ALIVE_KEY)
         if alive is not None:
             await stop_keeping_alive(alive, settings.worker_health_file)

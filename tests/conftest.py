@@ -113,6 +113,8 @@ def settings(
             "REDIS_KEY_PREFIX": f"courzly-test-{secrets.token_hex(4)}:",
             "JWT_SECRET": SecretStr(secrets.token_urlsafe(48)),
             "LOG_LEVEL": "WARNING",
+            # Tests' webhook receivers listen on this machine.
+            "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8,::1/128",
             # The API alone; tests/test_web.py serves a web app build of its own.
             "WEB_APP_DIR": data_dir / "no-web-app",
         }

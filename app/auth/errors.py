@@ -8,6 +8,13 @@ class InvalidCredentials(Unauthorized):
     default_detail = "Wrong e-mail or password."
 
 
+class InvalidCredentialsLocked(InvalidCredentials):
+    """The failure that locked the account: the same answer, but the mail to its owner
+    queued in this transaction must stand."""
+
+    keeps_changes = True
+
+
 class InvalidRefreshToken(Unauthorized):
     error = "invalid_refresh_token"
     default_detail = "The refresh token is not valid; sign in again."

@@ -10,7 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth import repository
-from app.auth.errors import InvalidCredentials, InvalidRefreshToken, RefreshTokenReused
+from app.auth.errors import (
+    InvalidCredentials,
+    InvalidCredentialsLocked,
+    InvalidRefreshToken,
+    RefreshTokenReused,
+)
 from app.auth.models import AuthSession
 from app.auth.schemas import TokenPair
 from app.auth.throttle import LoginThrottle
@@ -20,6 +25,8 @@ from app.core.db import utcnow
 from app.core.errors import TooManyRequests
 from app.core.logging import security_event
 from app.core.metrics import AUTH_EVENTS
+from app.notifications import service as notifications
+from app.notifications.kinds import NotificationKind
 from app.users import repository as users
 from app.users.models import User
 
@@ -67,8 +74,12 @@ async def login(
     if not valid or user is None or not user.is_active:
         reason = "inactive" if valid and user is not None else "bad_credentials"
         _security("login_failed", client, email, reason=reason)
-        for subject in await throttle.record_failure(email, client.ip):
+        locked = await throttle.record_failure(email, client.ip)
+        for subject in locked:
             _security("lockout", client, email, subject=subject)
+        if "account" in locked and user is not None:
+            await _tell_locked(session, settings, user, client)
+            raise InvalidCredentialsLocked
         raise InvalidCredentials
 
     await throttle.record_success(email)
@@ -85,6 +96,19 @@ async def login(
     await repository.add_session(session, auth_session, refresh_hash)
     _security("login_succeeded", client, user.email, user_id=str(user.id))
     return _tokens(settings, user.id, auth_session.id, refresh)
+
+
+async def _tell_locked(
+    session: AsyncSession, settings: Settings, user: User, client: ClientInfo
+) -> None:
+    """The owner learns of a lockout at once: it may be someone guessing their password."""
+    now = utcnow()
+    context = {
+        "occurred_at": now,
+        "client_ip": client.ip or "unknown",
+        "locked_until": now + timedelta(seconds=settings.login_lockout_seconds),
+    }
+    await notifications.queue(session, [user], NotificationKind.ACCOUNT_LOCKED, context)
 
 
 async def refresh(
@@ -151,6 +175,8 @@ async def change_password(
         after={"other_sessions_revoked": revoked},
     )
     _security("password_changed", client, user.email, user_id=str(user.id))
+    context = {"occurred_at": user.password_changed_at, "client_ip": client.ip or "unknown"}
+    await notifications.queue(session, [user], NotificationKind.PASSWORD_CHANGED, context)
 
 
 async def revoke_all_sessions(session: AsyncSession, user_id: uuid.UUID, reason: str) -> int:

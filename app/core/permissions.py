@@ -22,6 +22,7 @@ class Permission(StrEnum):
     USERS_MANAGE = "users:manage"
     AUDIT_READ = "audit:read"
     COURSES_CREATE = "courses:create"
+    WEBHOOKS_MANAGE = "webhooks:manage"  # the organisation's webhook endpoints
     # Any signed-in user; the course list is filtered to what they can read.
     SELF = "self"
     COURSES_LIST = "courses:list"
@@ -39,9 +40,17 @@ class Permission(StrEnum):
     RUN_START = "run:start"  # start, fork and cancel workflow runs
     CHAT_SEND = "chat:send"
     EXPORT_CREATE = "export:create"  # downloading needs course:read only
+    COURSE_WEBHOOKS = "course:webhooks"  # one course's webhook endpoints
 
 
-GLOBAL_ONLY = frozenset({Permission.USERS_MANAGE, Permission.AUDIT_READ, Permission.COURSES_CREATE})
+GLOBAL_ONLY = frozenset(
+    {
+        Permission.USERS_MANAGE,
+        Permission.AUDIT_READ,
+        Permission.COURSES_CREATE,
+        Permission.WEBHOOKS_MANAGE,
+    }
+)
 ANY_USER = frozenset({Permission.SELF, Permission.COURSES_LIST, Permission.REVIEWS_LIST})
 
 _READ = frozenset(

@@ -31,6 +31,8 @@ class Link:
 class Storage(Protocol):
     async def put(self, key: str, data: bytes, media_type: str) -> None: ...
 
+    async def get(self, key: str) -> bytes: ...
+
     def link(self, export_id: uuid.UUID, key: str, filename: str) -> Link: ...
 
 
@@ -63,6 +65,9 @@ class LocalStorage:
     async def put(self, key: str, data: bytes, media_type: str) -> None:
         await asyncio.to_thread(self._write, self.path(key), data)
 
+    async def get(self, key: str) -> bytes:
+        return await asyncio.to_thread(self.path(key).read_bytes)
+
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
         """Write then rename: a reader never sees half a file."""
@@ -91,6 +96,13 @@ class S3Storage:
             ContentType=media_type,
             ServerSideEncryption="AES256",
         )
+
+    async def get(self, key: str) -> bytes:
+        answer = await asyncio.to_thread(
+            self._client.get_object, Bucket=self._bucket, Key=self._prefix + key
+        )
+        data: bytes = await asyncio.to_thread(answer["Body"].read)
+        return data
 
     def link(self, export_id: uuid.UUID, key: str, filename: str) -> Link:
         url: str = self._client.generate_presigned_url(

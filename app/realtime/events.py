@@ -19,7 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.redis import Keys
 from app.courses.models import Course
+from app.integrations import service as drive
+from app.notifications import service as notifications
 from app.realtime.models import WorkflowEvent
+from app.webhooks import service as webhooks
 
 # A Core update: bumping the event counter is not a course edit (no version bump).
 _courses = cast(Table, Course.__table__)
@@ -110,7 +113,9 @@ async def append(
     payload: dict[str, Any] | None = None,
 ) -> WorkflowEvent:
     """Add an event inside the caller's transaction. The counter row lock orders events of
-    one course; keep the transaction short, since it is held until commit."""
+    one course; keep the transaction short, since it is held until commit. Webhook messages
+    and mail about the event, and Drive files kept in sync with an export, are queued in the
+    same transaction (app/webhooks, app/notifications, app/integrations)."""
     seq = await session.scalar(
         update(_courses)
         .where(_courses.c.id == course_id)
@@ -124,6 +129,9 @@ async def append(
     )
     session.add(event)
     await session.flush()
+    await webhooks.fan_out(session, event)
+    await notifications.on_event(session, event)
+    await drive.on_event(session, event)
     return event
 
 

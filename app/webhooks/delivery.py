@@ -8,11 +8,16 @@ from __future__ import annotations
 import ipaddress
 import ssl
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import orjson
 
+from app.webhooks import signing
 from app.webhooks.destinations import Destination
 
 USER_AGENT = "Courzly-Webhooks/1"
@@ -92,3 +97,19 @@ async def deliver(
 
 def _failed(started: float, reason: str) -> Attempt:
     return Attempt(None, int((time.monotonic() - started) * 1000), "", reason)
+
+
+async def send(
+    destination: Destination,
+    message_id: str,
+    payload: dict[str, Any],
+    secrets_in_use: Sequence[str],
+    now: datetime,
+    *,
+    verify: ssl.SSLContext | bool = True,
+) -> Attempt:
+    """Sign `payload` as of `now` (receivers refuse stale timestamps, so every attempt is
+    signed afresh) and deliver it."""
+    body = orjson.dumps(payload)
+    signed = signing.headers(secrets_in_use, message_id, int(now.timestamp()), body)
+    return await deliver(destination, body, signed, verify=verify)

@@ -29,6 +29,12 @@ from app.exports.snapshot import course_document
 from app.exports.storage import storage_for
 from app.main import create_app
 from app.migrate import ROOT
+from app.notifications import unsubscribe
+from app.notifications.kinds import NotificationKind
+from app.webhooks import service as webhooks
+from app.webhooks.models import WebhookDelivery, WebhookEvent
+from app.webhooks.schemas import EndpointCreate
+from app.webhooks.service import Scope
 from app.workflow.models import GateKind, GateStatus, ReviewGate, RunStatus, WorkflowRun
 from tests.assets.images import png
 from tests.factories import PASSWORD, Factory
@@ -213,6 +219,63 @@ async def _fork_body(world: World) -> dict[str, Any]:
     return {"checkpoint_id": world.extra["checkpoint_id"]}
 
 
+def _webhook(course_scoped: bool) -> Callable[[World], Awaitable[dict[str, str]]]:
+    """An endpoint (the organisation's or the target course's) with one queued message."""
+
+    async def setup(world: World) -> dict[str, str]:
+        settings = world.app.state.settings
+        async with world.app.state.sessions() as session:
+            scope = Scope(world.course_id if course_scoped else None, world.users["admin"])
+            body = EndpointCreate(url=HOOK, events=[WebhookEvent.RUN_STARTED])
+            endpoint, _ = await webhooks.create_endpoint(session, settings, scope, body)
+            delivery = WebhookDelivery(
+                endpoint_id=endpoint.id, message_id="msg_matrix", event="run.started", payload={}
+            )
+            session.add(delivery)
+            await session.commit()
+        return {"endpoint_id": str(endpoint.id), "delivery_id": str(delivery.id)}
+
+    return setup
+
+
+def _webhook_cases(
+    prefix: str, allowed: frozenset[str], course_scoped: bool
+) -> dict[tuple[str, str], Case]:
+    one, setup = f"{prefix}/{{endpoint_id}}", _webhook(course_scoped)
+    delivery = f"{one}/deliveries/{{delivery_id}}"
+    scoped = {"course_scoped": course_scoped}
+    return {
+        ("GET", prefix): Case(allowed, **scoped),
+        ("POST", prefix): Case(
+            allowed, 201, body=_json({"url": HOOK, "events": ["run.failed"]}), **scoped
+        ),
+        ("GET", one): Case(allowed, setup=setup, **scoped),
+        ("PATCH", one): Case(
+            allowed, setup=setup, body=_json({"description": "CI", "version": 1}), **scoped
+        ),
+        ("DELETE", one): Case(allowed, 204, setup=setup, **scoped),
+        ("GET", f"{one}/secret"): Case(allowed, setup=setup, **scoped),
+        ("POST", f"{one}/rotate-secret"): Case(allowed, setup=setup, body=_json({}), **scoped),
+        ("POST", f"{one}/test"): Case(allowed, setup=setup, **scoped),
+        ("GET", f"{one}/deliveries"): Case(allowed, setup=setup, **scoped),
+        ("GET", delivery): Case(allowed, setup=setup, **scoped),
+        ("POST", f"{delivery}/redeliver"): Case(allowed, 202, setup=setup, **scoped),
+    }
+
+
+async def _unsubscribe_query(world: World) -> dict[str, str]:
+    signed = unsubscribe.token(
+        world.app.state.settings, world.users["viewer"].id, NotificationKind.RUN_FAILED
+    )
+    return {"query": f"token={signed}"}
+
+
+async def _no_sync(_: World) -> dict[str, str]:
+    return {"sync_id": str(uuid.uuid4())}
+
+
+DRIVE = "/api/v1/integrations/drive"
+HOOK = "http://127.0.0.1:9/hook"  # nothing listens: a test message reports the refusal
 RUNS = "/api/v1/courses/{course_id}/runs"
 DECIDERS = frozenset({"reviewer", "admin", "course_admin"})
 _waiting = _run_in(RunStatus.WAITING)
@@ -343,6 +406,30 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("DELETE", "/api/v1/courses/{course_id}/assets/{name}"): Case(
         COURSE_EDITORS, 204, course_scoped=True, setup=_asset
     ),
+    **_webhook_cases("/api/v1/webhooks", frozenset({"admin"}), course_scoped=False),
+    **_webhook_cases("/api/v1/courses/{course_id}/webhooks", COURSE_ADMINS, course_scoped=True),
+    # Drive: the test app has no Google client, so the calls that need Google stop right
+    # after the permission check (503 not configured, 409 not connected): tests/integrations.
+    ("GET", DRIVE): Case(SIGNED_IN),
+    ("DELETE", DRIVE): Case(SIGNED_IN, 204),
+    ("POST", f"{DRIVE}/connect"): Case(SIGNED_IN, 503),
+    ("GET", f"{DRIVE}/callback"): Case(EVERYONE, 303),
+    ("GET", f"{DRIVE}/folders"): Case(SIGNED_IN, 409),
+    ("POST", f"{DRIVE}/folders"): Case(SIGNED_IN, 409, body=_json({"name": "Exports"})),
+    ("PUT", f"{DRIVE}/folder"): Case(SIGNED_IN, 409, body=_json({"folder_id": "f1"})),
+    ("POST", "/api/v1/courses/{course_id}/exports/{export_id}/drive"): Case(
+        COURSE_READERS, 409, course_scoped=True, setup=_finished_export, body=_json({})
+    ),
+    ("GET", "/api/v1/courses/{course_id}/drive-syncs"): Case(COURSE_READERS, course_scoped=True),
+    ("DELETE", "/api/v1/courses/{course_id}/drive-syncs/{sync_id}"): Case(
+        COURSE_READERS, 404, course_scoped=True, setup=_no_sync
+    ),
+    ("GET", "/api/v1/notifications/preferences"): Case(SIGNED_IN),
+    ("PUT", "/api/v1/notifications/preferences"): Case(
+        SIGNED_IN, body=_json({"preferences": {"run_failed": False}})
+    ),
+    ("GET", "/api/v1/notifications/unsubscribe"): Case(EVERYONE, setup=_unsubscribe_query),
+    ("POST", "/api/v1/notifications/unsubscribe"): Case(EVERYONE, setup=_unsubscribe_query),
 }
 
 

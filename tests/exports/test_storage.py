@@ -35,6 +35,7 @@ async def test_s3_keeps_exports_and_presigns_short_links(settings: Settings) -> 
         assert stored["Body"].read() == b'{"ok": true}'
         assert stored["ContentType"] == "application/json"
         assert stored["ServerSideEncryption"] == "AES256"
+        assert await storage.get("c/e/course.json") == b'{"ok": true}'  # Drive sync reads it
         link = storage.link(uuid.uuid4(), "c/e/course.json", "Git für alle.json")
     query = parse_qs(urlparse(link.url).query)
     assert query["X-Amz-Expires"] == ["120"]
@@ -53,6 +54,13 @@ def test_local_links_bind_the_export_and_the_expiry(settings: Settings, tmp_path
     assert not signature_valid(secret, uuid.uuid4(), expires, signature)
     assert not signature_valid(secret, export_id, expires + 1, signature)
     assert not signature_valid(secret, export_id, int(time.time()) - 1, signature)
+
+
+async def test_local_storage_reads_back_what_it_kept(settings: Settings, tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path, settings)
+    await storage.put("c/e/course.pdf", b"%PDF-1.7", "application/pdf")
+    assert await storage.get("c/e/course.pdf") == b"%PDF-1.7"
+    assert [p.name for p in (tmp_path / "c/e").iterdir()] == ["course.pdf"]
 
 
 def test_keys_cannot_leave_the_exports_directory(settings: Settings, tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import json
 import re
-import socket
 import threading
 import time
 from collections import deque
@@ -27,6 +26,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.fakes.responders import RecordedRequest, Reply, default_responder
+from tests.fakes.threaded import serving_app
 
 Responder = Callable[[RecordedRequest], "str | Reply"]
 _PIECES = re.compile(r"\s*\S+|\s+")
@@ -202,26 +202,10 @@ class FakeOpenAI:
 
 @contextmanager
 def serving(fake: FakeOpenAI, host: str = "127.0.0.1", port: int = 0) -> Iterator[FakeOpenAI]:
-    """Runs the server in a background thread (its own event loop) until the block ends."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    config = uvicorn.Config(fake.app, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the fake OpenAI server did not start")
-        time.sleep(0.01)
-    fake.base_url = f"http://{host}:{sock.getsockname()[1]}/v1"
-    try:
+    """Runs the server in a background thread until the block ends."""
+    with serving_app(fake.app, "OpenAI", host, port) as base_url:
+        fake.base_url = base_url + "/v1"
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def main() -> None:

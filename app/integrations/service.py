@@ -1,0 +1,366 @@
+"""Google Drive for authors: connecting (OAuth 2.0 with PKCE, tokens sealed at rest),
+choosing a folder, and "Sync to Drive" of an export, into the same file every time.
+
+The connect flow is bound twice: to the Courzly user by a single-use `state` kept in Redis
+for ten minutes, and to the browser that started it by a cookie holding a nonce whose hash
+the state carries. Without the second, anyone could send a victim a link that finishes
+*their* flow and attach the victim's Drive to the attacker's account."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TypeVar
+
+import httpx
+import orjson
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.config import Settings
+from app.core.db import utcnow
+from app.core.redis import Keys
+from app.core.sealing import SealError, sealer_for
+from app.courses.service import CourseAccess
+from app.exports import repository as exports
+from app.exports.errors import ExportNotFound, ExportNotReady
+from app.exports.models import ExportStatus
+from app.integrations import repository
+from app.integrations.errors import (
+    DriveNotConnected,
+    DriveReconnectNeeded,
+    NoFolderChosen,
+    NotAFolder,
+    SyncNotFound,
+)
+from app.integrations.google import oauth
+from app.integrations.google.drive import FOLDER_MIME_TYPE, DriveClient, DriveFile, Folder
+from app.integrations.google.errors import (
+    GoogleAuthRevoked,
+    GoogleNotConfigured,
+    GoogleTokenExpired,
+)
+from app.integrations.models import DriveSync, GoogleConnection, SyncStatus
+from app.integrations.schemas import DriveStatus, SyncRequest
+from app.realtime.models import WorkflowEvent
+from app.users.models import User
+
+T = TypeVar("T")
+FLOW_TTL_SECONDS = 600
+FLOW_COOKIE = "courzly_drive_flow"
+REFRESH_MARGIN = timedelta(minutes=2)
+
+
+def configured(settings: Settings) -> bool:
+    return bool(settings.google_client_id and settings.google_client_secret)
+
+
+def _flow_key(keys: Keys, state: str) -> str:
+    return keys("drive-flow", hashlib.sha256(state.encode()).hexdigest())
+
+
+def _digest(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class FlowStart:
+    authorization_url: str
+    browser_nonce: str  # goes in the FLOW_COOKIE
+
+
+async def start_connect(settings: Settings, redis: Redis, keys: Keys, user: User) -> FlowStart:
+    if not configured(settings):
+        raise GoogleNotConfigured
+    state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    verifier, challenge = oauth.new_pkce()
+    flow = {"user_id": str(user.id), "verifier": verifier, "nonce": _digest(nonce)}
+    await redis.set(_flow_key(keys, state), orjson.dumps(flow), ex=FLOW_TTL_SECONDS)
+    url = oauth.authorization_url(
+        settings, state=state, code_challenge=challenge, redirect_uri=oauth.redirect_uri(settings)
+    )
+    return FlowStart(url, nonce)
+
+
+class FlowRefused(Exception):
+    """Why a callback cannot connect anything, in words for the settings page."""
+
+
+async def finish_connect(
+    session: AsyncSession,
+    settings: Settings,
+    redis: Redis,
+    keys: Keys,
+    client: httpx.AsyncClient,
+    *,
+    state: str,
+    code: str,
+    browser_nonce: str | None,
+) -> GoogleConnection:
+    raw = await redis.getdel(_flow_key(keys, state))  # single use
+    if raw is None:
+        raise FlowRefused("This Google sign-in has expired or was already used; try again.")
+    flow = orjson.loads(raw)
+    if browser_nonce is None or not secrets.compare_digest(_digest(browser_nonce), flow["nonce"]):
+        raise FlowRefused("This Google sign-in was started in another browser; start it here.")
+    user = await session.get(User, uuid.UUID(flow["user_id"]))
+    if user is None or not user.is_active:
+        raise FlowRefused("The account that started this sign-in no longer exists.")
+    tokens = await oauth.exchange_code(
+        settings,
+        client,
+        code=code,
+        verifier=flow["verifier"],
+        redirect_uri=oauth.redirect_uri(settings),
+    )
+    row = await repository.connection(session, user.id, for_update=True)
+    if row is None:
+        row = GoogleConnection(user_id=user.id)
+        session.add(row)
+    _store(settings, row, tokens)
+    row.account_email = tokens.email or ""
+    row.connected_at, row.revoked_at = utcnow(), None
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=user.id,
+        action="drive.connected",
+        entity_type="google_connection",
+        entity_id=user.id,
+        after={"account": row.account_email, "scope": row.scope},
+    )
+    return row
+
+
+def _context(user_id: uuid.UUID, which: str) -> str:
+    return f"google:{user_id}:{which}"
+
+
+def _store(settings: Settings, row: GoogleConnection, tokens: oauth.Tokens) -> None:
+    sealer = sealer_for(settings)
+    row.access_token_sealed = sealer.seal(tokens.access_token, _context(row.user_id, "access"))
+    row.refresh_token_sealed = sealer.seal(tokens.refresh_token, _context(row.user_id, "refresh"))
+    row.access_expires_at, row.scope = tokens.expires_at, tokens.scope
+
+
+def status(settings: Settings, row: GoogleConnection | None) -> DriveStatus:
+    if row is None:
+        return DriveStatus(configured=configured(settings), connected=False)
+    return DriveStatus(
+        configured=configured(settings),
+        connected=row.revoked_at is None,
+        needs_reconnect=row.revoked_at is not None,
+        account_email=row.account_email,
+        connected_at=row.connected_at,
+        folder_id=row.folder_id,
+        folder_name=row.folder_name,
+    )
+
+
+async def connection_of(session: AsyncSession, user: User) -> GoogleConnection | None:
+    return await repository.connection(session, user.id)
+
+
+async def _usable(session: AsyncSession, user_id: uuid.UUID) -> GoogleConnection:
+    row = await repository.connection(session, user_id, for_update=True)
+    if row is None:
+        raise DriveNotConnected
+    if row.revoked_at is not None:
+        raise DriveReconnectNeeded
+    return row
+
+
+async def access_token(
+    session: AsyncSession,
+    settings: Settings,
+    client: httpx.AsyncClient,
+    row: GoogleConnection,
+    *,
+    force: bool = False,
+) -> str:
+    """A live access token, refreshed first when it is about to expire (or `force`d after
+    Drive said 401). A refusal marks the connection for a new consent."""
+    sealer = sealer_for(settings)
+    try:
+        if not force and row.access_expires_at - REFRESH_MARGIN > utcnow():
+            return sealer.open(row.access_token_sealed, _context(row.user_id, "access"))
+        refresh_token = sealer.open(row.refresh_token_sealed, _context(row.user_id, "refresh"))
+        tokens = await oauth.refresh(settings, client, refresh_token)
+    except (SealError, GoogleAuthRevoked):
+        row.revoked_at = utcnow()
+        await session.flush()
+        raise DriveReconnectNeeded from None
+    _store(settings, row, tokens)
+    await session.flush()
+    return tokens.access_token
+
+
+async def drive_for(
+    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user_id: uuid.UUID
+) -> tuple[GoogleConnection, DriveClient]:
+    row = await _usable(session, user_id)
+    token = await access_token(session, settings, client, row)
+    return row, DriveClient(client, settings, token)
+
+
+async def with_drive(
+    session: AsyncSession,
+    settings: Settings,
+    client: httpx.AsyncClient,
+    user_id: uuid.UUID,
+    call: Callable[[DriveClient], Awaitable[T]],
+) -> T:
+    """Run a Drive call; on a 401 refresh the tokens once and run it again."""
+    row, drive = await drive_for(session, settings, client, user_id)
+    try:
+        return await call(drive)
+    except GoogleTokenExpired:
+        token = await access_token(session, settings, client, row, force=True)
+        return await call(DriveClient(client, settings, token))
+
+
+async def disconnect(
+    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user: User
+) -> None:
+    """Revoke at Google first: if Google cannot be reached the error says so and the
+    connection stays, so nothing is left granted behind the user's back."""
+    row = await repository.connection(session, user.id, for_update=True)
+    if row is None:
+        return
+    try:
+        token = sealer_for(settings).open(row.refresh_token_sealed, _context(user.id, "refresh"))
+    except SealError:
+        token = None  # unreadable: nothing we hold can use the grant any more
+    if token is not None:
+        await oauth.revoke(settings, client, token)
+    await session.delete(row)
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=user.id,
+        action="drive.disconnected",
+        entity_type="google_connection",
+        entity_id=user.id,
+        before={"account": row.account_email},
+    )
+
+
+async def _folder(
+    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user: User, folder_id: str
+) -> DriveFile:
+    found = await with_drive(session, settings, client, user.id, lambda d: d.get_file(folder_id))
+    if found is None or found.mime_type != FOLDER_MIME_TYPE:
+        raise NotAFolder
+    return found
+
+
+async def choose_folder(
+    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user: User, folder_id: str
+) -> GoogleConnection:
+    """The default folder for this user's syncs (checked to be a folder they can reach)."""
+    found = await _folder(session, settings, client, user, folder_id)
+    row = await _usable(session, user.id)
+    row.folder_id, row.folder_name = found.id, found.name
+    await session.flush()
+    return row
+
+
+async def create_folder(
+    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user: User, name: str
+) -> Folder:
+    return await with_drive(session, settings, client, user.id, lambda d: d.create_folder(name))
+
+
+async def list_folders(
+    session: AsyncSession,
+    settings: Settings,
+    client: httpx.AsyncClient,
+    user: User,
+    name: str | None,
+    page_token: str | None,
+) -> tuple[list[Folder], str | None]:
+    return await with_drive(
+        session, settings, client, user.id, lambda d: d.list_folders(name, page_token)
+    )
+
+
+# --- syncing exports ---------------------------------------------------------------
+
+
+async def request_sync(
+    session: AsyncSession,
+    settings: Settings,
+    client: httpx.AsyncClient,
+    access: CourseAccess,
+    export_id: uuid.UUID,
+    body: SyncRequest,
+) -> DriveSync:
+    """Queue the upload of a finished export (the worker sends it within seconds)."""
+    export = await exports.get_export(session, export_id)
+    if export is None or export.course_id != access.course.id:
+        raise ExportNotFound
+    if export.status is not ExportStatus.SUCCEEDED:
+        raise ExportNotReady
+    row = await _usable(session, access.user.id)
+    folder_id, folder_name = body.folder_id or row.folder_id, row.folder_name or ""
+    if folder_id is None:
+        raise NoFolderChosen
+    if body.folder_id and body.folder_id != row.folder_id:
+        folder = await _folder(session, settings, client, access.user, body.folder_id)
+        folder_name = folder.name
+    sync = await repository.sync_for(
+        session, access.user.id, access.course.id, export.format, folder_id
+    )
+    if sync is None:
+        sync = DriveSync(
+            user_id=access.user.id,
+            course_id=access.course.id,
+            format=export.format,
+            folder_id=folder_id,
+        )
+        session.add(sync)
+    sync.folder_name, sync.export_id, sync.keep_synced = folder_name, export.id, body.keep_synced
+    sync.status, sync.error, sync.updated_at = SyncStatus.QUEUED, None, utcnow()
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=access.user.id,
+        action="drive.sync_requested",
+        entity_type="drive_sync",
+        entity_id=sync.id,
+        after={
+            "export_id": str(export.id),
+            "folder_id": folder_id,
+            "keep_synced": sync.keep_synced,
+        },
+    )
+    return sync
+
+
+async def list_syncs(session: AsyncSession, access: CourseAccess) -> list[DriveSync]:
+    return await repository.course_syncs(session, access.user.id, access.course.id)
+
+
+async def stop_sync(session: AsyncSession, access: CourseAccess, sync_id: uuid.UUID) -> None:
+    """Forget the binding (the file stays in Drive); a later sync creates a new file."""
+    sync = await session.get(DriveSync, sync_id)
+    if sync is None or sync.user_id != access.user.id or sync.course_id != access.course.id:
+        raise SyncNotFound
+    await session.delete(sync)
+    await session.flush()
+
+
+async def on_event(session: AsyncSession, event: WorkflowEvent) -> None:
+    """A finished export goes to every Drive file kept in sync with its course and format."""
+    if event.type != "export.ready":
+        return
+    export = await exports.get_export(session, uuid.UUID(event.payload["export_id"]))
+    if export is not None:
+        await repository.follow_export(
+            session, export.course_id, export.format, export.id, utcnow()
+        )

@@ -1,0 +1,155 @@
+"""Delivering the queue. One `webhooks.deliver` job per endpoint at a time (the job key),
+sending its messages strictly in order: a failing message holds the ones behind it until
+it succeeds or its retries run out. The dispatcher, in every worker, queues that job for
+each endpoint whose next message is due."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.db import utcnow
+from app.core.jobs import JobContext, job
+from app.webhooks import delivery, repository, schedule, service
+from app.webhooks.delivery import Attempt
+from app.webhooks.destinations import DestinationError, check, networks
+from app.webhooks.errors import SecretUnreadable
+from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+log = logging.getLogger("courzly.webhooks")
+JOB = "webhooks.deliver"
+DISPATCH_BATCH = 200
+# One job sends at most this many messages, then makes way for other endpoints' jobs (the
+# dispatcher queues it again at once if more are due).
+MESSAGES_PER_JOB = 100
+
+
+def job_key(endpoint_id: uuid.UUID) -> str:
+    return f"webhook:{endpoint_id}"
+
+
+@job(JOB)
+async def deliver_queue(ctx: JobContext, *, endpoint_id: str) -> int:
+    """Send this endpoint's due messages in order; returns how many were settled."""
+    settled = 0
+    for _ in range(MESSAGES_PER_JOB):
+        if await _deliver_head(ctx, uuid.UUID(endpoint_id)) is not True:
+            break
+        settled += 1
+    return settled
+
+
+async def _deliver_head(ctx: JobContext, endpoint_id: uuid.UUID) -> bool | None:
+    """Attempt the endpoint's first pending message. True: go on (delivered, or given up
+    for good); False: it waits for a retry, and the rest behind it; None: nothing due, or
+    the endpoint is off or gone."""
+    now = utcnow()
+    async with ctx.sessions() as session:
+        endpoint = await session.get(WebhookEndpoint, endpoint_id)
+        if endpoint is None or not endpoint.enabled:
+            return None
+        head = await repository.head(session, endpoint_id)
+        if head is None or head.next_attempt_at > now:
+            return None
+        url, message_id, payload = endpoint.url, head.message_id, head.payload
+        unreadable: str | None = None
+        try:
+            secrets = service.secrets_in_use(ctx.settings, endpoint, now)
+        except SecretUnreadable as exc:
+            secrets, unreadable = [], exc.detail
+        head_id = head.id
+    # No transaction is held open across the request: the receiver may take 10 s.
+    if unreadable is not None:
+        attempt = Attempt(None, 0, "", unreadable)
+    else:
+        attempt = await _attempt(ctx, url, message_id, payload, secrets)
+    async with ctx.sessions() as session:
+        succeeded = await _record(session, endpoint_id, head_id, attempt)
+        await session.commit()
+    return succeeded
+
+
+async def _attempt(
+    ctx: JobContext, url: str, message_id: str, payload: dict[str, object], secrets: list[str]
+) -> Attempt:
+    allowed = networks(ctx.settings.webhook_allowed_networks)
+    try:
+        # Checked again at each attempt: the name may resolve elsewhere since it was saved.
+        destination = await asyncio.to_thread(check, url, allowed)
+    except DestinationError as exc:
+        return Attempt(None, 0, "", str(exc))
+    return await delivery.send(destination, message_id, payload, secrets, utcnow())
+
+
+async def _record(
+    session: AsyncSession,
+    endpoint_id: uuid.UUID,
+    delivery_id: uuid.UUID,
+    attempt: Attempt,
+) -> bool | None:
+    endpoint = await session.get(WebhookEndpoint, endpoint_id, with_for_update=True)
+    row = await session.get(WebhookDelivery, delivery_id, with_for_update=True)
+    if endpoint is None or row is None or row.status is not DeliveryStatus.PENDING:
+        return None  # deleted (or settled) meanwhile
+    now = utcnow()
+    session.add(
+        WebhookAttempt(
+            delivery_id=row.id,
+            attempted_at=now,
+            status_code=attempt.status,
+            latency_ms=attempt.latency_ms,
+            response_excerpt=attempt.excerpt,
+            error=attempt.error,
+            succeeded=attempt.succeeded,
+        )
+    )
+    row.attempts += 1
+    if attempt.succeeded:
+        row.status, row.finished_at = DeliveryStatus.SUCCEEDED, now
+        endpoint.failing_since = None
+        return True
+    retry_at = schedule.next_attempt(row.attempts, now)
+    if retry_at is None:
+        row.status, row.finished_at = DeliveryStatus.FAILED, now  # the next one may go
+    else:
+        row.next_attempt_at = retry_at
+    endpoint.failing_since = endpoint.failing_since or now
+    await session.flush()
+    failed = await repository.failed_attempts_since(session, endpoint.id, endpoint.failing_since)
+    if schedule.should_disable(endpoint.failing_since, failed, now):
+        await _disable(session, endpoint, attempt, failed)
+    log.info(
+        "webhook delivery failed",
+        extra={"endpoint": str(endpoint.id), "status": attempt.status, "reason": attempt.error},
+    )
+    return retry_at is None and endpoint.enabled
+
+
+async def _disable(
+    session: AsyncSession, endpoint: WebhookEndpoint, attempt: Attempt, failures: int
+) -> None:
+    since = endpoint.failing_since
+    endpoint.enabled = False
+    reason = attempt.error or f"HTTP {attempt.status}"
+    endpoint.disabled_reason = (
+        f"Switched off after failing since {since:%Y-%m-%d %H:%M} UTC; last answer: "
+        f"{reason}. Its messages wait until it is on again."
+    )
+    endpoint.version += 1
+    log.warning("webhook endpoint disabled", extra={"endpoint": str(endpoint.id)})
+    await service.tell_owner_disabled(session, endpoint, reason, failures)
+
+
+async def dispatch_due(ctx: JobContext) -> int:
+    """Queue the delivery job of every endpoint with a message due (keyed: an endpoint
+    whose job is already queued or running is not queued twice)."""
+    async with ctx.sessions() as session:
+        due = await repository.due_endpoints(session, utcnow(), DISPATCH_BATCH)
+    for endpoint_id in due:
+        await ctx.queue.enqueue(
+            JOB, key=job_key(endpoint_id), job_timeout=600, endpoint_id=str(endpoint_id)
+        )
+    return len(due)

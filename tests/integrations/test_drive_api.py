@@ -1,0 +1,299 @@
+"""Google Drive through Courzly's own API, against the fake Google over real HTTP: the
+PKCE connect flow bound to the browser that started it, tokens sealed and refreshed,
+folders, "Sync to Drive" updating one file in place, and revocation handled both ways."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from app.core.permissions import Role
+from app.exports.models import Export, ExportStatus
+from app.exports.storage import storage_for
+from app.integrations import jobs
+from app.integrations.models import DriveSync, GoogleConnection
+from app.realtime.events import EventType
+from app.users.models import User
+from tests.chat.support import job_context
+from tests.factories import Factory
+from tests.fakes.google_fixtures import FAKE_PUBLIC_URL
+from tests.fakes.google_server import Endpoint, FakeGoogle, Fault
+from tests.webhooks.support import happen
+
+DRIVE = "/api/v1/integrations/drive"
+
+
+@pytest.fixture
+def drive_app(app: Any, fake_google: FakeGoogle) -> Any:
+    """The test app, with its Google client and URLs pointing at the fake."""
+    values = fake_google.settings_overrides()
+    app.state.settings = app.state.settings.model_copy(
+        update={
+            "public_url": FAKE_PUBLIC_URL,
+            "google_client_id": values["GOOGLE_CLIENT_ID"],
+            "google_client_secret": SecretStr(values["GOOGLE_CLIENT_SECRET"]),
+            "google_auth_url": values["GOOGLE_AUTH_URL"],
+            "google_token_url": values["GOOGLE_TOKEN_URL"],
+            "google_revoke_url": values["GOOGLE_REVOKE_URL"],
+            "google_api_url": values["GOOGLE_API_URL"],
+        }
+    )
+    return app
+
+
+async def _consent(authorization_url: str) -> dict[str, str]:
+    """Google's consent screen, answered: where it sends the browser back."""
+    async with httpx.AsyncClient() as browser:
+        answer = await browser.get(authorization_url, follow_redirects=False)
+    assert answer.status_code == 302, answer.text
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    return {key: values[0] for key, values in query.items()}
+
+
+async def _connect(client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+    started = await client.post(f"{DRIVE}/connect", headers=headers)
+    assert started.status_code == 200, started.text
+    back = await _consent(started.json()["authorization_url"])
+    return await client.get(f"{DRIVE}/callback", params=back)  # the cookie jar sends the nonce
+
+
+async def _connected_with_folder(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> dict[str, Any]:
+    """Drive connected, and a folder made for exports (not yet chosen as the default)."""
+    await _connect(client, headers)
+    made = await client.post(f"{DRIVE}/folders", json={"name": "Exports"}, headers=headers)
+    assert made.status_code == 201, made.text
+    folder: dict[str, Any] = made.json()
+    return folder
+
+
+async def _author(factory: Factory) -> tuple[User, dict[str, str]]:
+    user = await factory.user(Role.EDITOR)
+    return user, await factory.headers(user)
+
+
+async def test_without_a_google_client_drive_says_it_is_not_configured(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    _, headers = await _author(factory)
+    status = (await client.get(DRIVE, headers=headers)).json()
+    assert status == {
+        "configured": False,
+        "connected": False,
+        "needs_reconnect": False,
+        "account_email": None,
+        "connected_at": None,
+        "folder_id": None,
+        "folder_name": None,
+    }
+    refused = await client.post(f"{DRIVE}/connect", headers=headers)
+    assert refused.status_code == 503
+    assert "GOOGLE_CLIENT_ID" in refused.json()["detail"]
+
+
+async def test_connecting_runs_pkce_and_seals_the_tokens(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    user, headers = await _author(factory)
+    fake_google.approve_as("ada@example.org")
+    started = await client.post(f"{DRIVE}/connect", headers=headers)
+    url = started.json()["authorization_url"]
+    query = parse_qs(urlsplit(url).query)
+    assert query["code_challenge_method"] == ["S256"]
+    assert query["redirect_uri"] == [f"{FAKE_PUBLIC_URL}/api/v1/integrations/drive/callback"]
+    cookie = started.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "samesite=lax" in cookie.lower()
+
+    back = await client.get(f"{DRIVE}/callback", params=await _consent(url))
+    assert back.status_code == 303
+    assert back.headers["location"] == f"{FAKE_PUBLIC_URL}/settings/integrations?drive=connected"
+    status = (await client.get(DRIVE, headers=headers)).json()
+    assert status["connected"] is True
+    assert status["account_email"] == "ada@example.org"
+    async with drive_app.state.sessions() as session:
+        row = await session.get(GoogleConnection, user.id)
+    assert row is not None
+    assert "ya29" not in row.access_token_sealed  # the fake's tokens look like Google's
+    assert row.refresh_token_sealed.startswith("v1:")
+
+
+async def test_a_callback_that_does_not_belong_to_this_browser_connects_nothing(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    _, headers = await _author(factory)
+    started = await client.post(f"{DRIVE}/connect", headers=headers)
+    back = await _consent(started.json()["authorization_url"])
+    client.cookies.clear()  # a victim's browser, sent the attacker's link
+    stolen = await client.get(f"{DRIVE}/callback", params=back)
+    assert "drive=error" in stolen.headers["location"]
+    assert "another+browser" in stolen.headers["location"]
+
+    replay = await client.get(f"{DRIVE}/callback", params=back)  # the state is spent
+    assert "already+used" in replay.headers["location"]
+    fake_google.deny_consent()
+    started = await client.post(f"{DRIVE}/connect", headers=headers)
+    denied = await client.get(
+        f"{DRIVE}/callback", params=await _consent(started.json()["authorization_url"])
+    )
+    assert "did+not+allow" in denied.headers["location"]
+    garbage = await client.get(f"{DRIVE}/callback", params={"state": "x" * 500})
+    assert garbage.status_code == 422
+    assert (await client.get(DRIVE, headers=headers)).json()["connected"] is False
+
+
+async def test_folders_can_be_made_listed_and_chosen(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    _, headers = await _author(factory)
+    await _connect(client, headers)
+    made = await client.post(
+        f"{DRIVE}/folders", json={"name": "Courses 'n' exports"}, headers=headers
+    )
+    assert made.status_code == 201
+    listed = (await client.get(f"{DRIVE}/folders", params={"name": "'n'"}, headers=headers)).json()
+    assert [f["name"] for f in listed["folders"]] == ["Courses 'n' exports"]
+    chosen = await client.put(
+        f"{DRIVE}/folder", json={"folder_id": made.json()["id"]}, headers=headers
+    )
+    assert chosen.json()["folder_name"] == "Courses 'n' exports"
+
+    fake_google.trash(made.json()["id"])
+    gone = await client.put(
+        f"{DRIVE}/folder", json={"folder_id": made.json()["id"]}, headers=headers
+    )
+    assert gone.status_code == 422
+    bad = await client.put(f"{DRIVE}/folder", json={"folder_id": "../etc"}, headers=headers)
+    assert bad.status_code == 422
+
+
+async def _export(app: Any, course_id: uuid.UUID, data: bytes) -> Export:
+    async with app.state.sessions() as session:
+        export = Export(course_id=course_id, format="pdf", status=ExportStatus.SUCCEEDED)
+        session.add(export)
+        await session.flush()
+        export.storage_key = f"{course_id}/{export.id}/course.pdf"
+        await session.commit()
+    await storage_for(app.state.settings).put(export.storage_key, data, "application/pdf")
+    return export
+
+
+async def test_sync_to_drive_updates_one_file_in_place(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    user, headers = await _author(factory)
+    course = await factory.course(user)
+    folder = await _connected_with_folder(client, headers)
+    await client.put(f"{DRIVE}/folder", json={"folder_id": folder["id"]}, headers=headers)
+    ctx = job_context(drive_app)
+
+    first = await _export(drive_app, course.id, b"%PDF first")
+    url = f"/api/v1/courses/{course.id}/exports/{first.id}/drive"
+    queued = await client.post(url, json={"keep_synced": True}, headers=headers)
+    assert queued.status_code == 202
+    assert queued.json()["status"] == "queued"
+    assert await jobs.dispatch_due(ctx) == 1
+    assert await jobs.sync_export(ctx, sync_id=queued.json()["id"]) == "synced"
+    (sync,) = (await client.get(f"/api/v1/courses/{course.id}/drive-syncs", headers=headers)).json()
+    stored = fake_google.file(sync["file_id"])
+    assert stored.content == b"%PDF first"
+    assert stored.parents == [folder["id"]]
+    assert sync["web_link"]
+
+    # A later export, kept in sync: the same Drive file gets a new revision.
+    fake_google.expire_access_tokens()  # and the token runs out on the way
+    second = await _export(drive_app, course.id, b"%PDF second")
+    await happen(drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id)})
+    assert await jobs.sync_export(ctx, sync_id=sync["id"]) == "synced"
+    assert fake_google.file(sync["file_id"]).content == b"%PDF second"
+    assert fake_google.file(sync["file_id"]).revisions == 2
+    assert len(fake_google.files) == 2  # the folder and the one file
+
+    fake_google.delete(sync["file_id"])  # someone removed it in Drive: a new one is made
+    await client.post(url, json={}, headers=headers)
+    assert await jobs.sync_export(ctx, sync_id=sync["id"]) == "synced"
+    (after,) = (
+        await client.get(f"/api/v1/courses/{course.id}/drive-syncs", headers=headers)
+    ).json()
+    assert after["file_id"] != sync["file_id"]
+    assert after["keep_synced"] is False
+
+
+async def test_sync_refusals_are_clear_and_lose_nothing(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    user, headers = await _author(factory)
+    course = await factory.course(user)
+    other = await factory.course(user, "Other")
+    export = await _export(drive_app, course.id, b"%PDF")
+    url = f"/api/v1/courses/{course.id}/exports/{export.id}/drive"
+    assert (await client.post(url, json={}, headers=headers)).json()[
+        "error"
+    ] == "drive_not_connected"
+    await _connect(client, headers)
+    assert (await client.post(url, json={}, headers=headers)).json()[
+        "error"
+    ] == "drive_folder_required"
+    elsewhere = f"/api/v1/courses/{other.id}/exports/{export.id}/drive"
+    assert (await client.post(elsewhere, json={}, headers=headers)).status_code == 404
+
+    folder = (
+        await client.post(f"{DRIVE}/folders", json={"name": "Exports"}, headers=headers)
+    ).json()
+    queued = (await client.post(url, json={"folder_id": folder["id"]}, headers=headers)).json()
+    fake_google.fail_next(Fault.QUOTA, on=frozenset({Endpoint.UPLOAD}))
+    assert await jobs.sync_export(job_context(drive_app), sync_id=queued["id"]) == "failed"
+    (failed,) = (
+        await client.get(f"/api/v1/courses/{course.id}/drive-syncs", headers=headers)
+    ).json()
+    assert "Drive is full" in failed["error"]
+
+
+async def test_a_revoked_grant_asks_for_a_new_connection(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    user, headers = await _author(factory)
+    course = await factory.course(user)
+    folder = await _connected_with_folder(client, headers)
+    export = await _export(drive_app, course.id, b"%PDF")
+    url = f"/api/v1/courses/{course.id}/exports/{export.id}/drive"
+    queued = (await client.post(url, json={"folder_id": folder["id"]}, headers=headers)).json()
+
+    fake_google.revoke_grants()  # the user removed Courzly in their Google account
+    fake_google.expire_access_tokens()
+    assert await jobs.sync_export(job_context(drive_app), sync_id=queued["id"]) == "failed"
+    async with drive_app.state.sessions() as session:
+        sync = await session.scalar(select(DriveSync))
+    assert sync is not None
+    assert "Connect Google Drive again" in (sync.error or "")
+    status = (await client.get(DRIVE, headers=headers)).json()
+    assert status["needs_reconnect"] is True
+    listed = await client.get(f"{DRIVE}/folders", headers=headers)
+    assert listed.status_code == 409
+    assert listed.json()["error"] == "drive_reconnect_needed"
+
+    await _connect(client, headers)  # connecting again clears it
+    assert (await client.get(DRIVE, headers=headers)).json()["connected"] is True
+
+
+async def test_disconnecting_revokes_at_google_first(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    _, headers = await _author(factory)
+    await _connect(client, headers)
+    fake_google.fail_next(Fault.SERVER_ERROR, on=frozenset({Endpoint.REVOKE}))
+    down = await client.delete(DRIVE, headers=headers)
+    assert down.status_code == 503
+    assert (await client.get(DRIVE, headers=headers)).json()["connected"] is True  # kept
+
+    assert (await client.delete(DRIVE, headers=headers)).status_code == 204
+    assert len(fake_google.requests_to(Endpoint.REVOKE)) == 2
+    assert (await client.get(DRIVE, headers=headers)).json()["connected"] is False
+    assert (await client.delete(DRIVE, headers=headers)).status_code == 204  # idempotent
