@@ -180,6 +180,21 @@ UPDATE_LESSON = Target(
     "/courses/{course}/lessons/{lesson}",
     {"title": "Renamed", "version": 1},
 )
+CREATE_WEBHOOK = Target(
+    "webhook.create",
+    "POST",
+    "/webhooks",
+    {"url": "http://127.0.0.1:9/in", "events": ["run.failed"]},
+)
+CREATE_COURSE_WEBHOOK = Target(
+    "course_webhook.create",
+    "POST",
+    "/courses/{course}/webhooks",
+    {"url": "http://127.0.0.1:9/in", "events": ["export.ready"]},
+)
+SET_PREFERENCES = Target(
+    "preferences.set", "PUT", "/notifications/preferences", {"preferences": {"run_failed": False}}
+)
 BODY_TARGETS = [
     t.param()
     for t in (
@@ -192,5 +207,8 @@ BODY_TARGETS = [
         CREATE_MODULE,
         CREATE_LESSON,
         UPDATE_LESSON,
+        CREATE_WEBHOOK,
+        CREATE_COURSE_WEBHOOK,
+        SET_PREFERENCES,
     )
 ]
