@@ -250,6 +250,41 @@ def create_admin(
     typer.echo(f"Admin {email} created." if created else f"{email} already exists; unchanged.")
 
 
+@cli.command("reseal")
+def reseal() -> None:
+    """Seal webhook secrets and Google tokens again with the current ENCRYPTION_KEY, after
+    moving the old key to ENCRYPTION_KEY_PREVIOUS (docs/operations.md, "Rotating secrets")."""
+    from app.core.db import create_engine, session_factory
+    from app.integrations import service as drive
+    from app.webhooks import service as webhooks
+
+    async def run(live: Settings) -> list[tuple[str, int, int]]:
+        assert live.database_url is not None
+        engine = create_engine(live.database_url.get_secret_value(), pool_size=1)
+        try:
+            async with session_factory(engine)() as session:
+                counts = [
+                    ("webhook secrets", *await webhooks.reseal(session, live)),
+                    ("Google tokens", *await drive.reseal(session, live)),
+                ]
+                await session.commit()
+                return counts
+        finally:
+            await engine.dispose()
+
+    with _services(_settings()) as live:
+        counts = asyncio.run(run(live))
+    for what, done, unreadable in counts:
+        typer.echo(f"{what}: {done} sealed again with the current key")
+        if unreadable:
+            typer.secho(
+                f"{what}: {unreadable} opened with no configured key (rotate those webhook "
+                "secrets; those Drive users connect again)",
+                fg="yellow",
+                err=True,
+            )
+
+
 @cli.command("check-config")
 def check_config() -> None:
     """Validate settings and reach PostgreSQL and Redis; exit 1 on any problem."""

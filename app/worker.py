@@ -29,7 +29,9 @@ from app.core.jobs import JOBS, JobContext, JobFunction, JobQueue
 from app.core.redis import Keys, create_redis
 from app.integrations import jobs as drive_jobs
 from app.notifications import jobs as notification_jobs
+from app.notifications import repository as notification_repository
 from app.webhooks import jobs as webhook_jobs
+from app.webhooks import repository as webhook_repository
 from app.worker_health import keep_alive, stop_keeping_alive
 from app.workflow import service as workflow_service
 from app.workflow.runtime import WorkflowRuntime
@@ -44,6 +46,7 @@ JOB_MODULES = (
     "app.integrations.jobs",
 )
 EXPIRED_SESSION_GRACE = timedelta(days=7)
+LOG_RETENTION = timedelta(days=30)
 CONTEXT_KEY = "courzly"
 ALIVE_KEY = "courzly_alive"
 METRICS_KEY = "courzly_metrics"
@@ -98,6 +101,17 @@ async def purge_expired_sessions(saq_ctx: dict[str, Any]) -> None:
         )
         await session.commit()
     log.info("purged expired sessions", extra={"count": getattr(result, "rowcount", 0)})
+
+
+async def purge_integration_logs(saq_ctx: dict[str, Any]) -> None:
+    """The webhook delivery log and the sent mail are kept for LOG_RETENTION, then dropped."""
+    context: JobContext = saq_ctx[CONTEXT_KEY]
+    before = utcnow() - LOG_RETENTION
+    async with context.sessions() as session:
+        deliveries = await webhook_repository.purge_settled(session, before)
+        mail = await notification_repository.purge_settled(session, before)
+        await session.commit()
+    log.info("purged integration logs", extra={"deliveries": deliveries, "mail": mail})
 
 
 async def catch_up_runs(saq_ctx: dict[str, Any]) -> None:
@@ -181,6 +195,7 @@ def build_worker(
         cron_jobs=[
             CronJob(purge_expired_sessions, cron="17 * * * *"),
             CronJob(catch_up_runs, cron="* * * * *"),
+            CronJob(purge_integration_logs, cron="41 3 * * *"),
         ],
         startup=startup,
         shutdown=shutdown,

@@ -19,8 +19,11 @@ from app.core.db import utcnow
 from app.core.jobs import JOBS, JobContext, job
 from app.core.logging import JsonFormatter
 from app.core.permissions import Role
+from app.notifications.models import Notification, NotificationStatus
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from app.workflow.models import RunStatus, WorkflowRun
 from tests.factories import Factory
+from tests.webhooks.support import endpoint
 from tests.workers import running_worker
 
 
@@ -54,6 +57,51 @@ async def test_housekeeping_purges_long_expired_sign_ins(factory: Factory, app: 
     await _add_session(factory, user.id, timedelta(days=1))  # live
     await worker.purge_expired_sessions({worker.CONTEXT_KEY: _context(app)})
     assert await _sessions(factory) == 2
+
+
+async def test_housekeeping_drops_month_old_delivery_logs_and_mail(
+    factory: Factory, app: Any
+) -> None:
+    admin = await factory.user(Role.ADMIN)
+    hook, _ = await endpoint(app, admin, "http://127.0.0.1:9/in", [WebhookEvent.RUN_FAILED])
+    long_ago, lately = utcnow() - timedelta(days=31), utcnow() - timedelta(days=29)
+    async with factory.sessions() as session:
+        for finished, status in (
+            (long_ago, DeliveryStatus.SUCCEEDED),  # dropped
+            (long_ago, DeliveryStatus.FAILED),  # dropped
+            (lately, DeliveryStatus.SUCCEEDED),  # kept: within the month
+            (None, DeliveryStatus.PENDING),  # kept: still to send
+        ):
+            session.add(
+                WebhookDelivery(
+                    endpoint_id=hook.id,
+                    message_id="msg_x",
+                    event="run.failed",
+                    payload={},
+                    status=status,
+                    finished_at=finished,
+                    created_at=long_ago,
+                )
+            )
+        session.add(
+            Notification(
+                user_id=admin.id,
+                kind="run_failed",
+                context={},
+                status=NotificationStatus.SENT,
+                created_at=long_ago,
+            )
+        )
+        session.add(
+            Notification(user_id=admin.id, kind="run_failed", context={}, created_at=long_ago)
+        )
+        await session.commit()
+    await worker.purge_integration_logs({worker.CONTEXT_KEY: _context(app)})
+    async with factory.sessions() as session:
+        kept = list(await session.scalars(select(WebhookDelivery.status)))
+        mail = list(await session.scalars(select(Notification.status)))
+    assert sorted(kept) == [DeliveryStatus.PENDING, DeliveryStatus.SUCCEEDED]
+    assert mail == [NotificationStatus.PENDING]
 
 
 @pytest.fixture

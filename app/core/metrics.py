@@ -102,3 +102,32 @@ EXPORT_SECONDS = Histogram(
     buckets=(0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320),
     registry=REGISTRY,
 )
+WEBHOOK_ATTEMPTS = Counter(
+    "courzly_webhook_attempts_total",
+    "Webhook delivery attempts by outcome (delivered, retry, gave_up).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+WEBHOOK_LATENCY = Histogram(
+    "courzly_webhook_attempt_duration_seconds",
+    "How long receivers took to answer a webhook delivery.",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    registry=REGISTRY,
+)
+WEBHOOK_ENDPOINTS_DISABLED = Counter(
+    "courzly_webhook_endpoints_disabled_total",
+    "Webhook endpoints switched off after a day of failures.",
+    registry=REGISTRY,
+)
+MAIL = Counter(
+    "courzly_mail_total",
+    "Notification mail by kind and outcome (sent, retry, failed, skipped).",
+    ["kind", "outcome"],
+    registry=REGISTRY,
+)
+DRIVE_SYNCS = Counter(
+    "courzly_drive_syncs_total",
+    "Exports sent to Google Drive, by outcome (synced, failed).",
+    ["outcome"],
+    registry=REGISTRY,
+)

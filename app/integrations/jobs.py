@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.db import utcnow
 from app.core.errors import CourzlyError
 from app.core.jobs import JobContext, job
+from app.core.metrics import DRIVE_SYNCS
 from app.courses.models import Course
 from app.exports.formats import Format
 from app.exports.formats.all import FORMATS
@@ -69,6 +70,7 @@ async def sync_export(ctx: JobContext, *, sync_id: str) -> str:
                 _finish(sync, outcome, error, uploaded)
                 await session.commit()
                 break
+    DRIVE_SYNCS.labels(outcome.value).inc()
     log.info("drive sync finished", extra={"sync": sync_id, "status": outcome.value})
     return outcome.value
 

@@ -66,3 +66,7 @@ async def queued(session: AsyncSession, limit: int) -> list[uuid.UUID]:
         .limit(limit)
     )
     return list(await session.scalars(query))
+
+
+async def all_connections(session: AsyncSession) -> list[GoogleConnection]:
+    return list(await session.scalars(select(GoogleConnection).with_for_update()))

@@ -364,3 +364,24 @@ async def on_event(session: AsyncSession, event: WorkflowEvent) -> None:
         await repository.follow_export(
             session, export.course_id, export.format, export.id, utcnow()
         )
+
+
+async def reseal(session: AsyncSession, settings: Settings) -> tuple[int, int]:
+    """Seal every Google token again with the current ENCRYPTION_KEY; returns (resealed,
+    unreadable). An unreadable connection is marked for its user to connect again."""
+    sealer, done, unreadable = sealer_for(settings), 0, 0
+    for row in await repository.all_connections(session):
+        try:
+            for field, which in (
+                ("access_token_sealed", "access"),
+                ("refresh_token_sealed", "refresh"),
+            ):
+                sealed, context = getattr(row, field), _context(row.user_id, which)
+                if not sealer.is_current(sealed):
+                    setattr(row, field, sealer.seal(sealer.open(sealed, context), context))
+                    done += 1
+        except SealError:
+            row.revoked_at = row.revoked_at or utcnow()
+            unreadable += 1
+    await session.flush()
+    return done, unreadable

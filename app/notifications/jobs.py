@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from app.core.db import utcnow
 from app.core.jobs import JobContext, job
+from app.core.metrics import MAIL
 from app.notifications import repository, service
 from app.notifications.errors import InvalidNotification, MailPermanentError, MailTemporaryError
 from app.notifications.kinds import NotificationKind
@@ -42,6 +43,7 @@ async def send(ctx: JobContext, *, notification_id: str) -> str:
         if not kind.critical and not (await service.preferences(session, user))[kind]:
             row.status = NotificationStatus.SKIPPED  # turned off since it was queued
             await session.commit()
+            MAIL.labels(kind.value, "skipped").inc()
             return row.status.value
         now = utcnow()
         row.attempts += 1
@@ -62,6 +64,8 @@ async def send(ctx: JobContext, *, notification_id: str) -> str:
         else:
             row.status, row.sent_at, row.last_error = NotificationStatus.SENT, now, None
         await session.commit()
+        outcome = "retry" if row.status is NotificationStatus.PENDING else row.status.value
+        MAIL.labels(kind.value, outcome).inc()
         return row.status.value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import delete, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.permissions import Role
@@ -64,3 +64,12 @@ async def due(session: AsyncSession, now: datetime, limit: int) -> list[uuid.UUI
         .limit(limit)
     )
     return list(await session.scalars(query))
+
+
+async def purge_settled(session: AsyncSession, before: datetime) -> int:
+    result = await session.execute(
+        delete(Notification).where(
+            Notification.status != NotificationStatus.PENDING, Notification.created_at < before
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

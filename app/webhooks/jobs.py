@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import utcnow
 from app.core.jobs import JobContext, job
+from app.core.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_ENDPOINTS_DISABLED, WEBHOOK_LATENCY
 from app.webhooks import delivery, repository, schedule, service
 from app.webhooks.delivery import Attempt
 from app.webhooks.destinations import DestinationError, check, networks
@@ -107,15 +108,18 @@ async def _record(
         )
     )
     row.attempts += 1
+    WEBHOOK_LATENCY.observe(attempt.latency_ms / 1000)
     if attempt.succeeded:
         row.status, row.finished_at = DeliveryStatus.SUCCEEDED, now
         endpoint.failing_since = None
+        WEBHOOK_ATTEMPTS.labels("delivered").inc()
         return True
     retry_at = schedule.next_attempt(row.attempts, now)
     if retry_at is None:
         row.status, row.finished_at = DeliveryStatus.FAILED, now  # the next one may go
     else:
         row.next_attempt_at = retry_at
+    WEBHOOK_ATTEMPTS.labels("gave_up" if retry_at is None else "retry").inc()
     endpoint.failing_since = endpoint.failing_since or now
     await session.flush()
     failed = await repository.failed_attempts_since(session, endpoint.id, endpoint.failing_since)
@@ -139,6 +143,7 @@ async def _disable(
         f"{reason}. Its messages wait until it is on again."
     )
     endpoint.version += 1
+    WEBHOOK_ENDPOINTS_DISABLED.inc()
     log.warning("webhook endpoint disabled", extra={"endpoint": str(endpoint.id)})
     await service.tell_owner_disabled(session, endpoint, reason, failures)
 

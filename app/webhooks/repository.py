@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, delete, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import PageParams
@@ -169,3 +169,17 @@ async def owners(session: AsyncSession, endpoint: WebhookEndpoint) -> list[User]
             return [owner]
     query = select(User).where(User.role == Role.ADMIN, User.is_active.is_(true()))
     return list(await session.scalars(query))
+
+
+async def all_endpoints(session: AsyncSession) -> list[WebhookEndpoint]:
+    return list(await session.scalars(select(WebhookEndpoint).with_for_update()))
+
+
+async def purge_settled(session: AsyncSession, before: datetime) -> int:
+    """Drop messages settled before `before` (their attempts go with them)."""
+    result = await session.execute(
+        delete(WebhookDelivery).where(
+            WebhookDelivery.status != DeliveryStatus.PENDING, WebhookDelivery.finished_at < before
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -412,3 +412,21 @@ async def tell_owner_disabled(
         "occurred_at": utcnow(),
     }
     await notifications.queue(session, recipients, NotificationKind.WEBHOOK_DISABLED, context)
+
+
+async def reseal(session: AsyncSession, settings: Settings) -> tuple[int, int]:
+    """Seal every endpoint secret again with the current ENCRYPTION_KEY (after a rotation);
+    returns (resealed, unreadable). An unreadable one needs a new secret (rotate it)."""
+    sealer, done, unreadable = sealer_for(settings), 0, 0
+    for endpoint in await repository.all_endpoints(session):
+        context = _context(endpoint.id)
+        try:
+            for field in ("secret_sealed", "previous_secret_sealed"):
+                sealed = getattr(endpoint, field)
+                if sealed and not sealer.is_current(sealed):
+                    setattr(endpoint, field, sealer.seal(sealer.open(sealed, context), context))
+                    done += 1
+        except SealError:
+            unreadable += 1
+    await session.flush()
+    return done, unreadable
