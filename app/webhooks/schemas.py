@@ -48,7 +48,7 @@ class EndpointRead(BaseModel):
     course_id: uuid.UUID | None
     url: str
     description: str
-    events: list[str]
+    events: list[WebhookEvent]
     enabled: bool
     disabled_reason: str | None
     failing_since: datetime | None

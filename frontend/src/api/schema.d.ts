@@ -1995,7 +1995,7 @@ export interface components {
             /** Enabled */
             enabled: boolean;
             /** Events */
-            events: string[];
+            events: components["schemas"]["WebhookEvent"][];
             /** Failing Since */
             failing_since: string | null;
             /**
@@ -2039,7 +2039,7 @@ export interface components {
             /** Enabled */
             enabled: boolean;
             /** Events */
-            events: string[];
+            events: components["schemas"]["WebhookEvent"][];
             /** Failing Since */
             failing_since: string | null;
             /**

@@ -2,7 +2,7 @@ import { Suspense } from "react";
 import { NavLink, Outlet } from "react-router-dom";
 
 import { useCurrentUser, useSignOut } from "../features/auth/api/auth";
-import { canManageUsers } from "../features/auth/permissions";
+import { canManageOrganisationWebhooks, canManageUsers } from "../features/auth/permissions";
 import { PageLoading } from "./PageLoading";
 
 function navLinkClass({ isActive }: { isActive: boolean }): string {
@@ -35,6 +35,11 @@ export function Layout() {
                 Admin
               </NavLink>
             )}
+            {canManageOrganisationWebhooks(user?.role) && (
+              <NavLink to="/admin/webhooks" className={navLinkClass}>
+                Webhooks
+              </NavLink>
+            )}
           </nav>
           <div className="flex items-center gap-4 text-sm">
             {user !== null && (
@@ -43,6 +48,9 @@ export function Layout() {
                 {user.role !== null && ` · ${user.role}`}
               </span>
             )}
+            <NavLink to="/settings/notifications" className={navLinkClass}>
+              Notification settings
+            </NavLink>
             <button
               type="button"
               onClick={() => signOut.mutate()}

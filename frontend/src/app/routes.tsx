@@ -18,6 +18,11 @@ const AlignmentPage = lazy(() => import("../features/alignment/components/Alignm
 const ReviewQueuePage = lazy(() => import("../features/reviews/components/ReviewQueuePage"));
 const UsersPage = lazy(() => import("../features/admin/components/UsersPage"));
 const MembersPage = lazy(() => import("../features/admin/components/MembersPage"));
+const OrganisationWebhooksPage = lazy(() => import("../features/webhooks/components/OrganisationWebhooksPage"));
+const CourseWebhooksPage = lazy(() => import("../features/webhooks/components/CourseWebhooksPage"));
+const NotificationPreferencesPage = lazy(
+  () => import("../features/notifications/components/NotificationPreferencesPage"),
+);
 const NotFoundPage = lazy(() => import("./NotFoundPage"));
 
 export const routes: RouteObject[] = [
@@ -46,8 +51,11 @@ export const routes: RouteObject[] = [
       { path: "courses/:courseId/exports", element: <ExportsPage /> },
       { path: "courses/:courseId/alignment", element: <AlignmentPage /> },
       { path: "courses/:courseId/members", element: <MembersPage /> },
+      { path: "courses/:courseId/webhooks", element: <CourseWebhooksPage /> },
       { path: "reviews", element: <ReviewQueuePage /> },
       { path: "admin/users", element: <UsersPage /> },
+      { path: "admin/webhooks", element: <OrganisationWebhooksPage /> },
+      { path: "settings/notifications", element: <NotificationPreferencesPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -68,3 +68,63 @@ export function runRead(changes: Partial<RunRead> = {}): RunRead {
 export function runState(run: RunRead, changes: Partial<RunState> = {}): RunState {
   return { run, gates: [], outline: null, outline_feedback: [], lessons: {}, alignment: null, usage: [], ...changes };
 }
+
+type EndpointRead = components["schemas"]["EndpointRead"];
+type DeliveryRead = components["schemas"]["DeliveryRead"];
+type DeliveryDetail = components["schemas"]["DeliveryDetail"];
+type AttemptRead = components["schemas"]["AttemptRead"];
+
+export function endpointRead(changes: Partial<EndpointRead> = {}): EndpointRead {
+  return {
+    id: uuid(700),
+    course_id: null,
+    url: "https://hooks.example.org/courzly",
+    description: "LMS sync",
+    events: ["run.started", "export.ready"],
+    enabled: true,
+    disabled_reason: null,
+    failing_since: null,
+    rotating_until: null,
+    version: 2,
+    created_at: "2026-11-01T09:00:00Z",
+    updated_at: "2026-11-01T09:00:00Z",
+    ...changes,
+  };
+}
+
+export function attemptRead(changes: Partial<AttemptRead> = {}): AttemptRead {
+  return {
+    attempted_at: "2026-11-30T12:00:05Z",
+    status_code: 200,
+    latency_ms: 42,
+    response_excerpt: "ok",
+    error: null,
+    succeeded: true,
+    ...changes,
+  };
+}
+
+export function deliveryRead(changes: Partial<DeliveryRead> = {}): DeliveryRead {
+  return {
+    id: uuid(800),
+    message_id: "msg_0123456789abcdef",
+    event: "run.started",
+    status: "succeeded",
+    attempts: 1,
+    next_attempt_at: null,
+    redelivery_of: null,
+    created_at: "2026-11-30T12:00:00Z",
+    finished_at: "2026-11-30T12:00:05Z",
+    last_attempt: attemptRead(),
+    ...changes,
+  };
+}
+
+export function deliveryDetail(delivery: DeliveryRead, changes: Partial<DeliveryDetail> = {}): DeliveryDetail {
+  return {
+    ...delivery,
+    payload: { type: delivery.event, timestamp: delivery.created_at, data: {} },
+    attempt_log: delivery.last_attempt ? [delivery.last_attempt] : [],
+    ...changes,
+  };
+}

@@ -20,6 +20,16 @@ export function canManageUsers(globalRole: Role | null | undefined): boolean {
   return globalRole === "admin";
 }
 
+/** webhooks:manage (the organisation's endpoints) is global-only, like users:manage. */
+export function canManageOrganisationWebhooks(globalRole: Role | null | undefined): boolean {
+  return globalRole === "admin";
+}
+
+/** course:webhooks (one course's endpoints): a global admin, or an admin member of this course. */
+export function canManageCourseWebhooks(globalRole: Role | null | undefined, courseRole: Role | null | undefined): boolean {
+  return globalRole === "admin" || courseRole === "admin";
+}
+
 /** members:manage: a global admin, or an admin member of this course. */
 export function canManageMembers(globalRole: Role | null | undefined, courseRole: Role | null | undefined): boolean {
   return globalRole === "admin" || courseRole === "admin";

@@ -191,6 +191,8 @@ describe("course page", () => {
       if (url.pathname === COURSE) return json(course());
       if (url.pathname === RUNS) return ++attempts === 1 ? apiError(500, "internal", "Boom.") : json([waiting]);
       if (url.pathname === `${COURSE}/outline`) return json([]);
+      // The page asks for the members to know whether to link the course's webhooks.
+      if (url.pathname === `${COURSE}/members`) return json([]);
       return json(state(waiting));
     });
     renderApp(api.session, PAGE);

@@ -2,6 +2,9 @@ import { Link, useParams } from "react-router-dom";
 
 import { ApiError } from "../../../api/errors";
 import { LoadFailed } from "../../../components/LoadFailed";
+import { useMyCourseRole } from "../../admin/api/members";
+import { useCurrentUser } from "../../auth/api/auth";
+import { canManageCourseWebhooks } from "../../auth/permissions";
 import { STATUS_LABELS, STATUS_STYLES } from "../../courses/status";
 import { useCourse } from "../../courses/api/courses";
 import { CourseLessons } from "../../lessons/components/CourseLessons";
@@ -24,6 +27,8 @@ export default function CoursePage() {
 
 function CourseScreen({ courseId }: { courseId: string }) {
   const course = useCourse(courseId);
+  const user = useCurrentUser();
+  const courseRole = useMyCourseRole(courseId, user?.id);
   useCourseLive(courseId);
 
   if (course.isPending) {
@@ -85,6 +90,11 @@ function CourseScreen({ courseId }: { courseId: string }) {
           <Link to={`/courses/${encodeURIComponent(courseId)}/members`} className={navLink}>
             Members
           </Link>
+          {canManageCourseWebhooks(user?.role, courseRole) && (
+            <Link to={`/courses/${encodeURIComponent(courseId)}/webhooks`} className={navLink}>
+              Webhooks
+            </Link>
+          )}
           <Link to={`/courses/${encodeURIComponent(courseId)}/alignment`} className={navLink}>
             Alignment
           </Link>
