@@ -23,7 +23,7 @@ from app.integrations.google import (
     redirect_uri,
 )
 from app.integrations.google.oauth import CALLBACK_PATH
-from tests.fakes.google_server import FakeGoogle, serving
+from tests.fakes.google import FakeGoogle, serving
 
 FAKE_CLIENT_ID = "courzly-test.apps.googleusercontent.com"
 FAKE_CLIENT_SECRET = "GOCSPX-courzly-fake-secret"

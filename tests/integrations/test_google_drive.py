@@ -17,7 +17,7 @@ from app.integrations.google import (
     refresh,
 )
 from app.integrations.google.drive import FOLDER_MIME_TYPE, quote_query_value
-from tests.fakes.google_server import Endpoint, FakeFile, FakeGoogle, Fault, parse_query
+from tests.fakes.google import Endpoint, FakeFile, FakeGoogle, Fault, parse_query
 
 
 async def test_created_folders_are_listed_by_name(

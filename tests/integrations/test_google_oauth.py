@@ -30,8 +30,8 @@ from app.integrations.google import (
     revoke,
 )
 from app.integrations.google.oauth import DRIVE_FILE_SCOPE
+from tests.fakes.google import Endpoint, FakeGoogle, Fault
 from tests.fakes.google_fixtures import FAKE_REDIRECT_URI, connect, consent
-from tests.fakes.google_server import Endpoint, FakeGoogle, Fault
 
 
 def test_pkce_pair_follows_rfc_7636() -> None:

@@ -11,8 +11,8 @@ import pytest
 from app.config import Settings
 from app.integrations.google import DriveClient, DriveFolderMissing, GoogleUnavailable, resumable
 from app.integrations.google.drive import MULTIPART_LIMIT
+from tests.fakes.google import CHUNK_UNIT, Endpoint, FakeGoogle, Fault
 from tests.fakes.google_fixtures import TEST_CHUNK_SIZE
-from tests.fakes.google_server import CHUNK_UNIT, Endpoint, FakeGoogle, Fault
 
 BIG = os.urandom(MULTIPART_LIMIT + 700_000)  # about 5.7 MB: six 1 MiB chunks
 PDF = "application/pdf"
