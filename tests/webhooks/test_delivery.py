@@ -39,6 +39,16 @@ class _Receiver(BaseHTTPRequestHandler):
         self.received.append({"path": self.path, "host": headers["host"], "payload": payload})
         if self.path == "/slow":
             time.sleep(1.5)
+        if self.path == "/trickle":  # each byte in time, the whole answer never
+            self.send_response(200)
+            self.send_header("content-length", "100")
+            self.end_headers()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                for _ in range(100):
+                    self.wfile.write(b".")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            return
         if self.path == "/moved":
             self.send_response(302)
             self.send_header("location", "http://169.254.169.254/latest/meta-data/")
@@ -75,8 +85,9 @@ def receiver() -> Iterator[tuple[int, list[dict[str, Any]]]]:
         yield server.server_address[1], received
 
 
-def _destination(url: str) -> Destination:
-    return check(url, networks("127.0.0.0/8"), lambda host, port: ["127.0.0.1"])
+def _destination(url: str, *addresses: str) -> Destination:
+    found = list(addresses) or ["127.0.0.1"]
+    return check(url, networks("127.0.0.0/8,::1/128"), lambda host, port: found)
 
 
 def _signed() -> dict[str, str]:
@@ -149,3 +160,24 @@ async def test_https_is_verified_for_the_urls_name_at_the_pinned_address(tmp_pat
         assert wrong.status is None
         assert "certificate" in str(wrong.error).lower()  # it is not for that name
         assert len(received) == 1
+
+
+async def test_a_refused_address_falls_back_to_the_next_checked_one(receiver: Any) -> None:
+    port, received = receiver
+    # The receiver listens on 127.0.0.1 only; 127.0.0.2 (tried first) refuses.
+    destination = _destination(f"http://both.example:{port}/ok", "127.0.0.2", "127.0.0.1")
+    attempt = await deliver(destination, BODY, _signed())
+    assert attempt.succeeded
+    assert len(received) == 1
+    none_listen = _destination(f"http://both.example:{port}/ok", "127.0.0.2", "127.0.0.3")
+    refused = await deliver(none_listen, BODY, _signed())
+    assert refused.error is not None
+    assert refused.error.startswith("could not connect")
+
+
+async def test_an_answer_trickled_past_the_total_limit_fails(receiver: Any) -> None:
+    port, _ = receiver
+    destination = _destination(f"http://h.example:{port}/trickle")
+    attempt = await deliver(destination, BODY, _signed(), total_seconds=1.0)
+    assert (attempt.status, attempt.error) == (None, "the endpoint did not answer in time")
+    assert 900 <= attempt.latency_ms < 3000
