@@ -116,12 +116,12 @@ WEBHOOK_LATENCY = Histogram(
 )
 WEBHOOK_ENDPOINTS_DISABLED = Counter(
     "courzly_webhook_endpoints_disabled_total",
-    "Webhook endpoints switched off after a day of failures.",
+    "Webhook endpoints switched off after failing for a day (6 attempts or more).",
     registry=REGISTRY,
 )
 MAIL = Counter(
     "courzly_mail_total",
-    "Notification mail by kind and outcome (sent, retry, failed, skipped).",
+    "Notification mail by kind and outcome (sent, logged: no SMTP_HOST, retry, failed, skipped).",
     ["kind", "outcome"],
     registry=REGISTRY,
 )

@@ -38,4 +38,17 @@ def test_an_endpoint_is_disabled_only_after_a_day_of_many_failures() -> None:
     assert not should_disable(None, 100, NOW)  # it succeeded last
     assert not should_disable(NOW - timedelta(hours=23), 100, NOW)  # not a day yet
     assert not should_disable(NOW - timedelta(days=3), 4, NOW)  # one message, slowly retried
-    assert should_disable(NOW - timedelta(hours=24), 20, NOW)
+    assert should_disable(NOW - timedelta(hours=24), 6, NOW)
+
+
+def test_one_message_failing_alone_switches_its_endpoint_off_within_its_retries() -> None:
+    """A quiet endpoint (a single message waiting) is switched off too, at the first
+    failure past a day, before that message gives up."""
+    at, attempts, switched_off_at = NOW, 1, None
+    for delay in DELAYS:
+        at, attempts = at + delay, attempts + 1
+        if should_disable(NOW, attempts, at):
+            switched_off_at = at
+            break
+    assert switched_off_at is not None
+    assert timedelta(hours=24) <= switched_off_at - NOW < timedelta(hours=28)
