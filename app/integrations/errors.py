@@ -36,3 +36,12 @@ class SyncNotFound(CourzlyError):
     status_code = 404
     error = "drive_sync_not_found"
     default_detail = "No such Drive sync of this course."
+
+
+class TokensUnreadable(CourzlyError):
+    status_code = 503
+    error = "drive_tokens_unreadable"
+    default_detail = (
+        "This server cannot read its stored Google tokens (ENCRYPTION_KEY changed without "
+        "ENCRYPTION_KEY_PREVIOUS). An administrator must fix the setting; nothing is lost."
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import timedelta
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,8 @@ from app.core.db import utcnow
 from app.core.errors import CourzlyError
 from app.core.jobs import JobContext, job
 from app.core.metrics import DRIVE_SYNCS
+from app.core.permissions import Permission
+from app.courses import service as courses
 from app.courses.models import Course
 from app.exports.formats import Format
 from app.exports.formats.all import FORMATS
@@ -25,39 +28,37 @@ from app.integrations.google.drive import DriveClient, DriveFile
 from app.integrations.google.errors import GoogleUnavailable
 from app.integrations.google.transport import google_client
 from app.integrations.models import DriveSync, SyncStatus
+from app.users.models import User
 
 log = logging.getLogger("courzly.drive")
 JOB = "drive.sync"
 TRIES = 3  # Google busy or away: a few quick tries, then the author is told to try again
 DISPATCH_BATCH = 50
+JOB_TIMEOUT_SECONDS = 900
+# Running this long, its worker is gone (the job's own timeout has passed).
+STALE_AFTER = timedelta(seconds=JOB_TIMEOUT_SECONDS + 60)
 
 
 @job(JOB)
 async def sync_export(ctx: JobContext, *, sync_id: str) -> str:
-    async with ctx.sessions() as session:
-        sync = await session.get(DriveSync, uuid.UUID(sync_id), with_for_update=True)
-        if sync is None or sync.status is not SyncStatus.QUEUED or sync.export_id is None:
-            return "gone" if sync is None else sync.status.value
-        export = await session.get(Export, sync.export_id)
-        course = await session.get(Course, sync.course_id)
-        if export is None or export.storage_key is None or course is None:
-            sync.status, sync.error = SyncStatus.FAILED, "The export is no longer available."
-            await session.commit()
-            return sync.status.value
-        sync.status = SyncStatus.RUNNING
-        key, fmt = export.storage_key, FORMATS[export.format]
-        name = file_name(course, export, fmt.extension)
-        await session.commit()
-
-    data = await storage_for(ctx.settings).get(key)
+    prepared = await _start(ctx, uuid.UUID(sync_id))
+    if isinstance(prepared, str):
+        return prepared
+    export_id, key, name, fmt = prepared
     outcome, error, uploaded = SyncStatus.FAILED, None, None
+    try:
+        data = await storage_for(ctx.settings).get(key)
+    except Exception:  # the stored file is unreadable: no retry will find it
+        log.exception("drive sync could not read the export", extra={"sync": sync_id})
+        data, error = None, "The export file could not be read; the error is in the worker's log."
     async with google_client() as client:
-        for attempt in range(1, TRIES + 1):
+        for attempt in range(1, TRIES + 1 if data is not None else 1):
             async with ctx.sessions() as session:
                 sync = await session.get(DriveSync, uuid.UUID(sync_id))
-                assert sync is not None
+                if sync is None:
+                    return "gone"
                 try:
-                    uploaded = await _upload(ctx, session, client, sync, name, data, fmt)
+                    uploaded = await _upload(ctx, session, client, sync, name, data or b"", fmt)
                     outcome = SyncStatus.SYNCED
                 except GoogleUnavailable as exc:
                     error = exc.detail
@@ -67,12 +68,58 @@ async def sync_export(ctx: JobContext, *, sync_id: str) -> str:
                         continue
                 except CourzlyError as exc:  # refused for good: folder gone, Drive full...
                     error = exc.detail
-                _finish(sync, outcome, error, uploaded)
                 await session.commit()
                 break
+    async with ctx.sessions() as session:
+        sync = await session.get(DriveSync, uuid.UUID(sync_id), with_for_update=True)
+        if sync is None:
+            return "gone"
+        _finish(sync, export_id, outcome, error, uploaded)
+        await session.commit()
+        status = sync.status.value
     DRIVE_SYNCS.labels(outcome.value).inc()
-    log.info("drive sync finished", extra={"sync": sync_id, "status": outcome.value})
-    return outcome.value
+    log.info("drive sync finished", extra={"sync": sync_id, "status": status})
+    return status
+
+
+async def _start(ctx: JobContext, sync_id: uuid.UUID) -> str | tuple[uuid.UUID, str, str, Format]:
+    """Mark the sync running and say what to upload; or the status to stop with. Running
+    means an earlier attempt died mid-way (the job key keeps two from overlapping): go."""
+    async with ctx.sessions() as session:
+        sync = await session.get(DriveSync, sync_id, with_for_update=True)
+        if sync is None:
+            return "gone"
+        if sync.status not in (SyncStatus.QUEUED, SyncStatus.RUNNING) or sync.export_id is None:
+            return sync.status.value
+        export = await session.get(Export, sync.export_id)
+        refusal = await _refusal(session, sync, export)
+        if refusal is not None or export is None or export.storage_key is None:
+            sync.status, sync.error = SyncStatus.FAILED, refusal
+            sync.keep_synced = sync.keep_synced and refusal is None
+            await session.commit()
+            return sync.status.value
+        course = await session.get(Course, sync.course_id)
+        assert course is not None  # syncs are deleted with their course
+        sync.status, sync.updated_at = SyncStatus.RUNNING, utcnow()
+        fmt = FORMATS[export.format]
+        prepared = (export.id, export.storage_key, file_name(course, export, fmt.extension), fmt)
+        await session.commit()
+        return prepared
+
+
+async def _refusal(session: AsyncSession, sync: DriveSync, export: Export | None) -> str | None:
+    """Why this sync may not go ahead: its export is gone, or its owner may no longer read
+    the course (left it, or was deactivated), which also ends keeping it in sync."""
+    if export is None or export.storage_key is None:
+        return "The export is no longer available."
+    user = await session.get(User, sync.user_id)
+    if user is None or not user.is_active:
+        return "Your account is no longer active."
+    try:
+        await courses.authorize(session, user, sync.course_id, Permission.COURSE_READ)
+    except CourzlyError:
+        return "You no longer have access to this course."
+    return None
 
 
 async def _upload(
@@ -95,23 +142,33 @@ async def _upload(
 
 
 def _finish(
-    sync: DriveSync, outcome: SyncStatus, error: str | None, uploaded: DriveFile | None
+    sync: DriveSync,
+    export_id: uuid.UUID,
+    outcome: SyncStatus,
+    error: str | None,
+    uploaded: DriveFile | None,
 ) -> None:
-    sync.status, sync.updated_at = outcome, utcnow()
-    if outcome is SyncStatus.SYNCED and uploaded is not None:
+    if uploaded is not None:  # the file to update next time, whatever happens now
         sync.file_id, sync.file_name, sync.web_link = (
             uploaded.id,
             uploaded.name,
             uploaded.web_view_link,
         )
+    if sync.export_id != export_id and sync.status is SyncStatus.QUEUED:
+        return  # a newer export was queued meanwhile: it goes next, into the same file
+    sync.status, sync.updated_at = outcome, utcnow()
+    if outcome is SyncStatus.SYNCED:
         sync.synced_at, sync.error = utcnow(), None
     else:
         sync.error = error or "Google Drive did not take the file."
 
 
 async def dispatch_due(ctx: JobContext) -> int:
+    """Queue the job of every queued sync, and of any left running by a dead worker."""
     async with ctx.sessions() as session:
-        queued = await repository.queued(session, DISPATCH_BATCH)
+        queued = await repository.queued(session, utcnow() - STALE_AFTER, DISPATCH_BATCH)
     for sync_id in queued:
-        await ctx.queue.enqueue(JOB, key=f"drive:{sync_id}", job_timeout=900, sync_id=str(sync_id))
+        await ctx.queue.enqueue(
+            JOB, key=f"drive:{sync_id}", job_timeout=JOB_TIMEOUT_SECONDS, sync_id=str(sync_id)
+        )
     return len(queued)

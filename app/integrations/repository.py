@@ -58,10 +58,12 @@ async def follow_export(
     )
 
 
-async def queued(session: AsyncSession, limit: int) -> list[uuid.UUID]:
+async def queued(session: AsyncSession, stale_before: datetime, limit: int) -> list[uuid.UUID]:
+    """Queued syncs, and running ones not touched since `stale_before` (their worker died)."""
+    stale = (DriveSync.status == SyncStatus.RUNNING) & (DriveSync.updated_at < stale_before)
     query = (
         select(DriveSync.id)
-        .where(DriveSync.status == SyncStatus.QUEUED)
+        .where((DriveSync.status == SyncStatus.QUEUED) | stale)
         .order_by(DriveSync.updated_at)
         .limit(limit)
     )

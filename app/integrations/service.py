@@ -37,6 +37,7 @@ from app.integrations.errors import (
     NoFolderChosen,
     NotAFolder,
     SyncNotFound,
+    TokensUnreadable,
 )
 from app.integrations.google import oauth
 from app.integrations.google.drive import FOLDER_MIME_TYPE, DriveClient, DriveFile, Folder
@@ -190,8 +191,13 @@ async def access_token(
         if not force and row.access_expires_at - REFRESH_MARGIN > utcnow():
             return sealer.open(row.access_token_sealed, _context(row.user_id, "access"))
         refresh_token = sealer.open(row.refresh_token_sealed, _context(row.user_id, "refresh"))
+    except SealError:
+        # The server's key is wrong, not the grant: once ENCRYPTION_KEY is right again the
+        # connection works, so nothing is marked.
+        raise TokensUnreadable from None
+    try:
         tokens = await oauth.refresh(settings, client, refresh_token)
-    except (SealError, GoogleAuthRevoked):
+    except GoogleAuthRevoked:
         row.revoked_at = utcnow()
         await session.flush()
         raise DriveReconnectNeeded from None
@@ -368,7 +374,7 @@ async def on_event(session: AsyncSession, event: WorkflowEvent) -> None:
 
 async def reseal(session: AsyncSession, settings: Settings) -> tuple[int, int]:
     """Seal every Google token again with the current ENCRYPTION_KEY; returns (resealed,
-    unreadable). An unreadable connection is marked for its user to connect again."""
+    unreadable). Unreadable ones are left untouched (ENCRYPTION_KEY_PREVIOUS may be wrong)."""
     sealer, done, unreadable = sealer_for(settings), 0, 0
     for row in await repository.all_connections(session):
         try:
@@ -381,7 +387,6 @@ async def reseal(session: AsyncSession, settings: Settings) -> tuple[int, int]:
                     setattr(row, field, sealer.seal(sealer.open(sealed, context), context))
                     done += 1
         except SealError:
-            row.revoked_at = row.revoked_at or utcnow()
-            unreadable += 1
+            unreadable += 1  # left as it is: the right previous key may still be set
     await session.flush()
     return done, unreadable

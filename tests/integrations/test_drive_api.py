@@ -5,35 +5,42 @@ folders, "Sync to Drive" updating one file in place, and revocation handled both
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
+from app.core.db import utcnow
 from app.core.permissions import Role
+from app.courses.models import CourseMember
 from app.exports.models import Export, ExportStatus
 from app.exports.storage import storage_for
 from app.integrations import jobs
-from app.integrations.models import DriveSync, GoogleConnection
+from app.integrations.google.drive import DriveFile
+from app.integrations.models import DriveSync, GoogleConnection, SyncStatus
 from app.realtime.events import EventType
 from app.users.models import User
 from tests.chat.support import job_context
 from tests.factories import Factory
+from tests.fakes.google import Endpoint, FakeGoogle, Fault
 from tests.fakes.google_fixtures import FAKE_PUBLIC_URL
-from tests.fakes.google_server import Endpoint, FakeGoogle, Fault
 from tests.webhooks.support import happen
 
 DRIVE = "/api/v1/integrations/drive"
 
 
 @pytest.fixture
-def drive_app(app: Any, fake_google: FakeGoogle) -> Any:
-    """The test app, with its Google client and URLs pointing at the fake."""
+def drive_app(app: Any, fake_google: FakeGoogle) -> Iterator[Any]:
+    """The test app (one for the session), with its Google client and URLs pointing at the
+    fake for this test only."""
     values = fake_google.settings_overrides()
-    app.state.settings = app.state.settings.model_copy(
+    original = app.state.settings
+    app.state.settings = original.model_copy(
         update={
             "public_url": FAKE_PUBLIC_URL,
             "google_client_id": values["GOOGLE_CLIENT_ID"],
@@ -44,7 +51,8 @@ def drive_app(app: Any, fake_google: FakeGoogle) -> Any:
             "google_api_url": values["GOOGLE_API_URL"],
         }
     )
-    return app
+    yield app
+    app.state.settings = original
 
 
 async def _consent(authorization_url: str) -> dict[str, str]:
@@ -185,6 +193,25 @@ async def _export(app: Any, course_id: uuid.UUID, data: bytes) -> Export:
     return export
 
 
+async def _sync_requested(
+    app: Any,
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    course_id: uuid.UUID,
+    *,
+    data: bytes = b"%PDF",
+    keep_synced: bool = False,
+) -> tuple[str, Export]:
+    """Drive connected, a folder made, an export finished and its sync queued."""
+    folder = await _connected_with_folder(client, headers)
+    export = await _export(app, course_id, data)
+    url = f"/api/v1/courses/{course_id}/exports/{export.id}/drive"
+    body = {"folder_id": folder["id"], "keep_synced": keep_synced}
+    answer = await client.post(url, json=body, headers=headers)
+    assert answer.status_code == 202, answer.text
+    return answer.json()["id"], export
+
+
 async def test_sync_to_drive_updates_one_file_in_place(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
@@ -261,14 +288,11 @@ async def test_a_revoked_grant_asks_for_a_new_connection(
 ) -> None:
     user, headers = await _author(factory)
     course = await factory.course(user)
-    folder = await _connected_with_folder(client, headers)
-    export = await _export(drive_app, course.id, b"%PDF")
-    url = f"/api/v1/courses/{course.id}/exports/{export.id}/drive"
-    queued = (await client.post(url, json={"folder_id": folder["id"]}, headers=headers)).json()
+    sync_id, _ = await _sync_requested(drive_app, client, headers, course.id)
 
     fake_google.revoke_grants()  # the user removed Courzly in their Google account
     fake_google.expire_access_tokens()
-    assert await jobs.sync_export(job_context(drive_app), sync_id=queued["id"]) == "failed"
+    assert await jobs.sync_export(job_context(drive_app), sync_id=sync_id) == "failed"
     async with drive_app.state.sessions() as session:
         sync = await session.scalar(select(DriveSync))
     assert sync is not None
@@ -297,3 +321,99 @@ async def test_disconnecting_revokes_at_google_first(
     assert len(fake_google.requests_to(Endpoint.REVOKE)) == 2
     assert (await client.get(DRIVE, headers=headers)).json()["connected"] is False
     assert (await client.delete(DRIVE, headers=headers)).status_code == 204  # idempotent
+
+
+async def test_a_newer_export_queued_during_an_upload_goes_next_into_the_same_file(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    user, headers = await _author(factory)
+    course = await factory.course(user)
+    sync_id, first = await _sync_requested(
+        drive_app, client, headers, course.id, data=b"%PDF first", keep_synced=True
+    )
+    ctx = job_context(drive_app)
+
+    started = await jobs._start(ctx, uuid.UUID(sync_id))  # the job is uploading `first`...
+    assert not isinstance(started, str)
+    second = await _export(drive_app, course.id, b"%PDF second")
+    await happen(drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id)})
+    uploaded = fake_google.add_folder("stand-in")  # ...and Drive answers with its file
+    async with drive_app.state.sessions() as session:
+        sync = await session.get(DriveSync, uuid.UUID(sync_id))
+        assert sync is not None
+        file = DriveFile(uploaded, "x.pdf", "application/pdf", (), None, "https://d/x", False, 1)
+        jobs._finish(sync, first.id, SyncStatus.SYNCED, None, file)
+        assert sync.status is SyncStatus.QUEUED  # not marked synced: `second` goes next
+        assert sync.file_id == uploaded
+        assert sync.export_id == second.id
+
+
+async def test_a_sync_left_running_by_a_dead_worker_is_taken_up_again(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    user, headers = await _author(factory)
+    course = await factory.course(user)
+    folder = await _connected_with_folder(client, headers)
+    export = await _export(drive_app, course.id, b"%PDF")
+    url = f"/api/v1/courses/{course.id}/exports/{export.id}/drive"
+    sync_id = (await client.post(url, json={"folder_id": folder["id"]}, headers=headers)).json()[
+        "id"
+    ]
+    ctx = job_context(drive_app)
+    async with drive_app.state.sessions() as session:  # its worker died mid-way, long ago
+        await session.execute(
+            update(DriveSync).values(
+                status=SyncStatus.RUNNING, updated_at=utcnow() - timedelta(minutes=30)
+            )
+        )
+        await session.commit()
+    assert await jobs.dispatch_due(ctx) == 1
+    assert await jobs.sync_export(ctx, sync_id=sync_id) == "synced"
+    assert await jobs.dispatch_due(ctx) == 0
+
+
+async def test_keeping_in_sync_ends_when_the_user_loses_the_course(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
+) -> None:
+    owner = await factory.user(Role.EDITOR)
+    course = await factory.course(owner)
+    member = await factory.user()  # no global role: the course membership is all they have
+    headers = await factory.headers(member)
+    async with drive_app.state.sessions() as session:
+        session.add(CourseMember(course_id=course.id, user_id=member.id, role=Role.VIEWER))
+        await session.commit()
+    sync_id, _ = await _sync_requested(
+        drive_app, client, headers, course.id, data=b"%PDF first", keep_synced=True
+    )
+    ctx = job_context(drive_app)
+    assert await jobs.sync_export(ctx, sync_id=sync_id) == "synced"
+
+    async with drive_app.state.sessions() as session:  # removed from the course
+        await session.execute(delete(CourseMember).where(CourseMember.user_id == member.id))
+        await session.commit()
+    second = await _export(drive_app, course.id, b"%PDF second")
+    await happen(drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id)})
+    assert await jobs.sync_export(ctx, sync_id=sync_id) == "failed"
+    async with drive_app.state.sessions() as session:
+        sync = await session.get(DriveSync, uuid.UUID(sync_id))
+    assert sync is not None
+    assert sync.error == "You no longer have access to this course."
+    assert sync.keep_synced is False
+    assert len([f for f in fake_google.files if f.content]) == 1  # nothing more was sent
+
+
+async def test_a_wrong_encryption_key_is_the_servers_problem_not_the_users(
+    drive_app: Any, client: httpx.AsyncClient, factory: Factory
+) -> None:
+    _, headers = await _author(factory)
+    await _connect(client, headers)
+    right = drive_app.state.settings
+    drive_app.state.settings = right.model_copy(update={"encryption_key": SecretStr("w" * 40)})
+    try:
+        listed = await client.get(f"{DRIVE}/folders", headers=headers)
+    finally:
+        drive_app.state.settings = right
+    assert listed.status_code == 503
+    assert listed.json()["error"] == "drive_tokens_unreadable"
+    # The key put right, the connection works as before: nothing was marked.
+    assert (await client.get(f"{DRIVE}/folders", headers=headers)).status_code == 200
