@@ -415,18 +415,24 @@ async def tell_owner_disabled(
 
 
 async def reseal(session: AsyncSession, settings: Settings) -> tuple[int, int]:
-    """Seal every endpoint secret again with the current ENCRYPTION_KEY (after a rotation);
-    returns (resealed, unreadable). An unreadable one needs a new secret (rotate it)."""
-    sealer, done, unreadable = sealer_for(settings), 0, 0
+    """Seal every endpoint's secrets again with the current ENCRYPTION_KEY (after a
+    rotation), dropping previous secrets whose overlap has ended; returns (endpoints
+    resealed, endpoints unreadable). An unreadable one needs a new secret (rotate it)."""
+    sealer, now, done, unreadable = sealer_for(settings), utcnow(), 0, 0
     for endpoint in await repository.all_endpoints(session):
+        if endpoint.previous_secret_expires_at and endpoint.previous_secret_expires_at <= now:
+            endpoint.previous_secret_sealed = endpoint.previous_secret_expires_at = None
+        sealed = [endpoint.secret_sealed, endpoint.previous_secret_sealed]
+        if all(s is None or sealer.is_current(s) for s in sealed):
+            continue
         context = _context(endpoint.id)
         try:
-            for field in ("secret_sealed", "previous_secret_sealed"):
-                sealed = getattr(endpoint, field)
-                if sealed and not sealer.is_current(sealed):
-                    setattr(endpoint, field, sealer.seal(sealer.open(sealed, context), context))
-                    done += 1
+            opened = [sealer.open(s, context) if s else None for s in sealed]
         except SealError:
             unreadable += 1
+            continue
+        endpoint.secret_sealed = sealer.seal(opened[0] or "", context)
+        endpoint.previous_secret_sealed = sealer.seal(opened[1], context) if opened[1] else None
+        done += 1
     await session.flush()
     return done, unreadable

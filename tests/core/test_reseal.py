@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
@@ -25,9 +27,20 @@ OLD = "old-key-0123456789abcdefghijklmnopqrstuvwxyz"
 NEW = "new-key-zyxwvutsrqponmlkjihgfedcba9876543210"
 
 
-async def test_reseal_moves_every_secret_to_the_current_key(app: Any, factory: Factory) -> None:
+@pytest.fixture
+def old_key_app(app: Any) -> Iterator[Any]:
+    """The session's app sealing with OLD, for this test only."""
+    original = app.state.settings
+    app.state.settings = original.model_copy(update={"encryption_key": SecretStr(OLD)})
+    yield app
+    app.state.settings = original
+
+
+async def test_reseal_moves_every_secret_to_the_current_key(
+    old_key_app: Any, factory: Factory
+) -> None:
+    app = old_key_app
     admin = await factory.user(Role.ADMIN)
-    app.state.settings = app.state.settings.model_copy(update={"encryption_key": SecretStr(OLD)})
     hook, secret = await endpoint(app, admin, "http://127.0.0.1:9/in", [WebhookEvent.RUN_FAILED])
     old = Sealer(OLD)
     async with app.state.sessions() as session:
