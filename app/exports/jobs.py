@@ -20,7 +20,7 @@ from app.exports.models import Export, ExportStatus
 from app.exports.sanitize import LessonTooLarge
 from app.exports.snapshot import course_document
 from app.exports.storage import storage_for
-from app.realtime.events import EventType, emit
+from app.realtime.events import EventType, append, emit, publish
 
 log = logging.getLogger("courzly.exports")
 
@@ -86,16 +86,19 @@ async def _finish(
     size: int | None = None,
     error: str | None = None,
 ) -> None:
+    event_type = EventType.EXPORT_FAILED if error else EventType.EXPORT_READY
+    payload = {"export_id": str(export.id), "format": export.format, "error": error, "size": size}
     async with ctx.sessions() as session:
         row = await repository.get_export(session, export.id)
         assert row is not None
         row.status = ExportStatus.FAILED if error else ExportStatus.SUCCEEDED
         row.storage_key, row.size_bytes, row.error = key, size, error
         row.finished_at = utcnow()
+        # One transaction: the export is finished exactly when its event (and the webhook
+        # messages, mail and Drive syncs it queues) exists.
+        event = await append(session, course.id, None, event_type, payload)
         await session.commit()
         took = (row.finished_at - row.created_at).total_seconds()
         outcome = "failed" if error else "succeeded"
         EXPORT_SECONDS.labels(row.format, outcome).observe(max(took, 0.0))
-    event = EventType.EXPORT_FAILED if error else EventType.EXPORT_READY
-    payload = {"export_id": str(export.id), "format": export.format, "error": error, "size": size}
-    await emit(ctx.sessions, ctx.redis, ctx.keys, course.id, None, event, payload)
+    await publish(ctx.redis, ctx.keys, [event])
