@@ -83,16 +83,25 @@ async def _decision_made(session: AsyncSession, course: Course, event: WorkflowE
         return  # nobody needs mail about their own decision
     owner = await session.get(User, course.owner_id)
     decider = await session.get(User, uuid.UUID(decider_id)) if decider_id else None
-    title = event.payload.get("title") or event.payload.get("kind", "")
     context = {
         "course_id": str(course.id),
         "course_title": course.title,
-        "item": f"the {title}" if title in {"outline", "final"} else str(title),
+        "item": _reviewed_item(event.payload),
         "decision": str(event.payload.get("decision", "")),
         "reviewer_name": decider.display_name if decider else "A reviewer",
         "feedback": str(event.payload.get("feedback") or ""),
     }
     await queue(session, [owner] if owner else [], NotificationKind.DECISION_MADE, context)
+
+
+def _reviewed_item(payload: dict[str, Any]) -> str:
+    """What a gate put up for review, in words (its title alone reads oddly: "Outline")."""
+    kind, title = payload.get("kind"), str(payload.get("title") or "")
+    if kind == "outline":
+        return "the outline"
+    if kind == "final":
+        return "the final version"
+    return f"the lesson “{title}”" if title else "a lesson"
 
 
 async def _run_failed(session: AsyncSession, course: Course, event: WorkflowEvent) -> None:

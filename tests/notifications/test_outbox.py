@@ -46,7 +46,12 @@ async def test_course_events_mail_the_people_concerned(app: Any, factory: Factor
         await session.commit()
 
     await happen(app, course, EventType.RUN_WAITING, {"gates": 3})
-    decision = {"by": str(member_reviewer.id), "decision": "reject", "title": "outline"}
+    decision = {
+        "by": str(member_reviewer.id),
+        "decision": "reject",
+        "kind": "lesson",
+        "title": "Ladders and load",  # as the workflow names a lesson gate
+    }
     await happen(app, course, EventType.DECISION_MADE, decision | {"feedback": "Too long"})
     await happen(app, course, EventType.RUN_FAILED, {"error": "The model refused."})
     await happen(app, course, EventType.EXPORT_READY, {"export_id": str(export.id)})
@@ -63,6 +68,7 @@ async def test_course_events_mail_the_people_concerned(app: Any, factory: Factor
     assert mail[(member_reviewer.id, "review_requested")]["item"] == "3 items"
     decided = mail[(author.id, "decision_made")]
     assert decided["feedback"] == "Too long"
+    assert decided["item"] == "the lesson “Ladders and load”"
     assert decided["reviewer_name"] == member_reviewer.display_name
     assert decided["recipient_name"] == author.display_name
     assert mail[(author.id, "run_failed")]["error_summary"] == "The model refused."
