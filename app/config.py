@@ -201,6 +201,10 @@ def validate_for_startup(settings: Settings) -> None:
         raise ConfigError(problem)
     if settings.database_url is None or settings.redis_url is None:
         raise ConfigError("production needs DATABASE_URL and REDIS_URL (no embedded services)")
+    if settings.smtp_security is SmtpSecurity.NONE and settings.smtp_password is not None:
+        raise ConfigError(
+            "SMTP_SECURITY=none would send SMTP_PASSWORD in clear; use starttls or tls"
+        )
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     if key is None or len(key) < MIN_SECRET_LENGTH:
         raise ConfigError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -80,6 +81,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = prepare_settings(settings or get_settings())
     configure_logging(settings.log_level, _secrets(settings))
     configure_security_log(settings.resolved_security_log_file)
+    if settings.is_production and settings.public_url is None:
+        logging.getLogger("courzly").warning(
+            "PUBLIC_URL is not set: links in mail and the Google redirect use %s",
+            settings.base_url,
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

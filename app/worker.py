@@ -30,6 +30,7 @@ from app.core.redis import Keys, create_redis
 from app.integrations import jobs as drive_jobs
 from app.notifications import jobs as notification_jobs
 from app.notifications import repository as notification_repository
+from app.realtime.events import feed_channel
 from app.webhooks import jobs as webhook_jobs
 from app.webhooks import repository as webhook_repository
 from app.worker_health import keep_alive, stop_keeping_alive
@@ -157,7 +158,10 @@ def build_worker(
             )[0]
         # Outboxes in PostgreSQL, turned into keyed jobs as their messages fall due.
         saq_ctx[DISPATCH_KEY] = asyncio.create_task(
-            outbox.dispatch_forever(saq_ctx[CONTEXT_KEY], OUTBOXES), name="outbox-dispatch"
+            outbox.dispatch_forever(
+                saq_ctx[CONTEXT_KEY], OUTBOXES, feed_channel(saq_ctx[CONTEXT_KEY].keys)
+            ),
+            name="outbox-dispatch",
         )
         alive = keep_alive(settings.worker_health_file, redis)
         saq_ctx[ALIVE_KEY] = asyncio.create_task(alive, name="worker-alive")

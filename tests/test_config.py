@@ -61,6 +61,14 @@ def test_production_needs_an_encryption_key(key: str | None) -> None:
         create_app(settings)
 
 
+def test_production_refuses_an_smtp_password_without_tls() -> None:
+    settings = _production(
+        JWT_SECRET=SecretStr(STRONG), SMTP_SECURITY="none", SMTP_PASSWORD=SecretStr("pw")
+    )
+    with pytest.raises(ConfigError, match="in clear"):
+        create_app(settings)
+
+
 def test_development_generates_and_keeps_a_secret(settings: Settings, tmp_path: Path) -> None:
     dev = settings.model_copy(update={"jwt_secret": None, "data_dir": tmp_path})
     first = create_app(dev).state.settings.jwt_secret_value()
