@@ -51,6 +51,9 @@ export function Layout() {
             <NavLink to="/settings/notifications" className={navLinkClass}>
               Notification settings
             </NavLink>
+            <NavLink to="/settings/integrations" className={navLinkClass}>
+              Integrations
+            </NavLink>
             <button
               type="button"
               onClick={() => signOut.mutate()}

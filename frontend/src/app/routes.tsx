@@ -23,6 +23,7 @@ const CourseWebhooksPage = lazy(() => import("../features/webhooks/components/Co
 const NotificationPreferencesPage = lazy(
   () => import("../features/notifications/components/NotificationPreferencesPage"),
 );
+const IntegrationsPage = lazy(() => import("../features/drive/components/IntegrationsPage"));
 const NotFoundPage = lazy(() => import("./NotFoundPage"));
 
 export const routes: RouteObject[] = [
@@ -56,6 +57,7 @@ export const routes: RouteObject[] = [
       { path: "admin/users", element: <UsersPage /> },
       { path: "admin/webhooks", element: <OrganisationWebhooksPage /> },
       { path: "settings/notifications", element: <NotificationPreferencesPage /> },
+      { path: "settings/integrations", element: <IntegrationsPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -128,3 +128,45 @@ export function deliveryDetail(delivery: DeliveryRead, changes: Partial<Delivery
     ...changes,
   };
 }
+
+type DriveStatus = components["schemas"]["DriveStatus"];
+type DriveSyncRead = components["schemas"]["DriveSyncRead"];
+type FolderRead = components["schemas"]["FolderRead"];
+
+/** Connected, with "Courzly exports" as the export folder. */
+export function driveStatus(changes: Partial<DriveStatus> = {}): DriveStatus {
+  return {
+    configured: true,
+    connected: true,
+    needs_reconnect: false,
+    account_email: "ada@gmail.example",
+    connected_at: "2026-11-20T09:00:00Z",
+    folder_id: "fold-exports",
+    folder_name: "Courzly exports",
+    ...changes,
+  };
+}
+
+export function folderRead(id: string, name: string, changes: Partial<FolderRead> = {}): FolderRead {
+  return { id, name, web_view_link: `https://drive.google.com/drive/folders/${id}`, ...changes };
+}
+
+export function driveSyncRead(changes: Partial<DriveSyncRead> = {}): DriveSyncRead {
+  return {
+    id: uuid(900),
+    course_id: uuid("c0de"),
+    format: "pdf",
+    folder_id: "fold-exports",
+    folder_name: "Courzly exports",
+    export_id: uuid(901),
+    keep_synced: false,
+    status: "synced",
+    file_id: "file-1",
+    file_name: "rust-for-analysts.pdf",
+    web_link: "https://drive.google.com/file/d/file-1/view",
+    error: null,
+    synced_at: "2026-11-30T12:00:00Z",
+    updated_at: "2026-11-30T12:00:00Z",
+    ...changes,
+  };
+}

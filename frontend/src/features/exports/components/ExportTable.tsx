@@ -10,11 +10,15 @@ interface ExportTableProps {
   downloadingId: string | null;
   /** How far running exports are, from live progress events: percent by export id. */
   progress?: ReadonlyMap<string, number>;
+  /** Given when Google Drive is connected: adds a "Sync to Drive" action to ready exports. */
+  onSyncToDrive?: (exp: ExportRead) => void;
 }
 
 const cell = "px-4 py-2 align-top";
+const actionButton =
+  "rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 disabled:opacity-50";
 
-export function ExportTable({ exports, onDownload, downloadingId, progress }: ExportTableProps) {
+export function ExportTable({ exports, onDownload, downloadingId, progress, onSyncToDrive }: ExportTableProps) {
   return (
     <table className="min-w-full divide-y divide-slate-200 bg-white text-left text-sm">
       <caption className="sr-only">Earlier exports, newest first</caption>
@@ -35,6 +39,11 @@ export function ExportTable({ exports, onDownload, downloadingId, progress }: Ex
           <th scope="col" className="px-4 py-2 font-medium">
             Download
           </th>
+          {onSyncToDrive !== undefined && (
+            <th scope="col" className="px-4 py-2 font-medium">
+              Google Drive
+            </th>
+          )}
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
@@ -81,7 +90,7 @@ export function ExportTable({ exports, onDownload, downloadingId, progress }: Ex
                     type="button"
                     onClick={() => onDownload(exp)}
                     disabled={downloadingId !== null}
-                    className="rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 disabled:opacity-50"
+                    className={actionButton}
                   >
                     {downloadingId === exp.id ? "Preparing…" : "Download"}
                     <span className="sr-only">
@@ -93,6 +102,21 @@ export function ExportTable({ exports, onDownload, downloadingId, progress }: Ex
                   <span className="text-slate-500">—</span>
                 )}
               </td>
+              {onSyncToDrive !== undefined && (
+                <td className={cell}>
+                  {exp.status === "succeeded" ? (
+                    <button type="button" onClick={() => onSyncToDrive(exp)} className={actionButton}>
+                      Sync to Drive
+                      <span className="sr-only">
+                        {" "}
+                        ({label} from {requested})
+                      </span>
+                    </button>
+                  ) : (
+                    <span className="text-slate-500">—</span>
+                  )}
+                </td>
+              )}
             </tr>
           );
         })}

@@ -18,6 +18,10 @@ const PAGE = `/courses/${COURSE_ID}/exports`;
 const COURSE = `/api/v1/courses/${COURSE_ID}`;
 const EXPORTS = `${COURSE}/exports`;
 const FORMATS = `${EXPORTS}/formats`;
+const DRIVE = "/api/v1/integrations/drive";
+const DRIVE_SYNCS = `${COURSE}/drive-syncs`;
+// This server has no Google client: the page offers nothing of Drive (features/drive tests that).
+const NO_DRIVE = { configured: false, connected: false, needs_reconnect: false };
 const ALL_FORMATS = ["cmi5", "docx", "epub", "html", "imscc", "json", "markdown", "pdf", "scorm12", "scorm2004"];
 
 const course = (status: CourseRead["status"] = "approved") => courseRead({ id: COURSE_ID, status });
@@ -57,6 +61,8 @@ function backend(options: Backend = {}) {
     const path = url.pathname;
     if (path === COURSE) return json(options.course ?? course());
     if (path === FORMATS) return json(options.formats ?? ALL_FORMATS);
+    if (path === DRIVE) return json(NO_DRIVE);
+    if (path === DRIVE_SYNCS) return json([]);
     if (path === `${COURSE}/members`) {
       const members = (options.members ?? []).map((m) => ({ ...m, display_name: "M", email: "m@example.com", added_at: "2024-01-01T00:00:00Z" }));
       return json(members);
@@ -372,6 +378,8 @@ describe("exports page: roles and course state", () => {
       if (url.pathname === COURSE) return apiError(404, "course_not_found", "No such course.");
       if (url.pathname === FORMATS) return json(ALL_FORMATS);
       if (url.pathname === EXPORTS) return json([]);
+      if (url.pathname === DRIVE) return json(NO_DRIVE);
+      if (url.pathname === DRIVE_SYNCS) return json([]);
       return apiError(404, "not_found", "Not found.");
     });
     render(api);

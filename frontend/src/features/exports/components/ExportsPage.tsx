@@ -12,9 +12,10 @@ import { assignLocation } from "../navigation";
 import { useMyCourseRole } from "../../admin/api/members";
 import { canCreateExports } from "../../auth/permissions";
 import { isInProgress } from "../status";
+import { useDriveStatus } from "../../drive/api/connection";
+import { DriveSyncsSection } from "../../drive/components/DriveSyncsSection";
 import { ExportForm } from "./ExportForm";
 import { ExportTable } from "./ExportTable";
-
 
 /** Route: /courses/:courseId/exports */
 export default function ExportsPage() {
@@ -34,6 +35,9 @@ function ExportsScreen({ courseId }: { courseId: string }) {
   const formats = useExportFormats(courseId, mayExport);
   const exports = useExports(courseId);
   const download = useDownloadLink(courseId);
+  const drive = useDriveStatus();
+  // The export whose "Sync to Drive" was pressed: its form opens in the Google Drive section.
+  const [driveTarget, setDriveTarget] = useState<ExportRead | null>(null);
   // export.ready / export.failed refresh the list and show a toast; progress moves the bars.
   const [progress, setProgress] = useState<ReadonlyMap<string, number>>(new Map());
   useCourseLive(courseId, (event) => {
@@ -119,10 +123,13 @@ function ExportsScreen({ courseId }: { courseId: string }) {
               onDownload={onDownload}
               downloadingId={download.isPending ? (download.variables ?? null) : null}
               progress={progress}
+              onSyncToDrive={drive.data?.connected === true ? setDriveTarget : undefined}
             />
           </div>
         )}
       </section>
+
+      <DriveSyncsSection courseId={courseId} target={driveTarget} onTargetDone={() => setDriveTarget(null)} />
     </section>
   );
 }
