@@ -96,6 +96,11 @@ bench-ws: $(STAMP)
 bench-exports: $(STAMP)
 	$(BIN)/python bench/exports.py $(BENCH_ARGS)
 
+# Webhook outbox: delivered messages/s against plain signed POSTs, and commit-to-arrival.
+.PHONY: bench-webhooks
+bench-webhooks: $(STAMP)
+	$(BIN)/python -m bench.webhooks $(BENCH_ARGS)
+
 # Restore drill (docs/backup-policy.md). With BACKUP_S3_BUCKET set (an installation's
 # repository): `courzly backup drill` against DATABASE_URL. Without it: the same drill end
 # to end on this machine (a seeded PostgreSQL 15, its S3 repository on moto behind TLS),

@@ -6,6 +6,7 @@ while new ones use the current key."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -77,4 +78,10 @@ def sealer_for(settings: Settings) -> Sealer:
     if current is None:
         current = load_or_create_dev_secret(Path(settings.data_dir), "encryption_key")
     previous = settings.encryption_key_previous
-    return Sealer(current, previous.get_secret_value() if previous else None)
+    return _sealer(current, previous.get_secret_value() if previous else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _sealer(current: str, previous: str | None) -> Sealer:
+    # Deriving the keys costs more than sealing; a worker seals for every message it sends.
+    return Sealer(current, previous)
