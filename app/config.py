@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections import Counter
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 32
@@ -146,6 +147,16 @@ class Settings(BaseSettings):
     web_app_dir: Path = Field(
         Path(__file__).resolve().parent.parent / "frontend" / "dist", alias="WEB_APP_DIR"
     )
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                ipaddress.ip_network(part)
+            except ValueError as exc:
+                raise ValueError(f"WEBHOOK_ALLOWED_NETWORKS: {exc}") from None
+        return value
 
     @property
     def is_production(self) -> bool:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from app.config import ConfigError, Environment, Settings, secret_problem
 from app.main import create_app
@@ -67,6 +67,11 @@ def test_production_refuses_an_smtp_password_without_tls() -> None:
     )
     with pytest.raises(ConfigError, match="in clear"):
         create_app(settings)
+
+
+def test_a_malformed_allowed_network_is_refused_at_startup() -> None:
+    with pytest.raises(ValidationError, match="WEBHOOK_ALLOWED_NETWORKS"):
+        Settings.model_validate({"WEBHOOK_ALLOWED_NETWORKS": "10.0.0.0/8, not-a-network"})
 
 
 def test_development_generates_and_keeps_a_secret(settings: Settings, tmp_path: Path) -> None:

@@ -57,7 +57,8 @@ def _connect_order(destination: Destination) -> list[str]:
 def _host_header(destination: Destination) -> str:
     default = 443 if destination.url.startswith("https:") else 80
     suffix = "" if destination.port == default else f":{destination.port}"
-    return f"{destination.host}{suffix}"
+    host = f"[{destination.host}]" if ":" in destination.host else destination.host
+    return f"{host}{suffix}"
 
 
 @functools.cache
@@ -79,6 +80,7 @@ async def deliver(
         **headers,
         "content-type": "application/json",
         "user-agent": USER_AGENT,
+        "accept-encoding": "identity",  # the first KB as sent: nothing to inflate
         "host": _host_header(destination),
     }
     started = time.monotonic()
@@ -107,6 +109,10 @@ async def deliver(
                 return _failed(started, "the endpoint did not answer in time")
             except httpx.HTTPError as exc:
                 return _failed(started, f"the exchange failed: {exc}")
+            except Exception as exc:
+                # Whatever the URL or the answer does to the client, the attempt is logged
+                # and retried like any failure; an exception here would jam the queue.
+                return _failed(started, f"the request could not be made: {type(exc).__name__}")
             latency = int((time.monotonic() - started) * 1000)
             text = excerpt[:EXCERPT_BYTES].decode("utf-8", errors="replace")
             if 300 <= status < 400:
@@ -127,7 +133,7 @@ async def _post(
         "POST", url, content=body, headers=headers, extensions={"sni_hostname": destination.host}
     ) as answer:
         excerpt = b""
-        async for chunk in answer.aiter_bytes():
+        async for chunk in answer.aiter_raw():
             excerpt += chunk
             if len(excerpt) >= EXCERPT_BYTES:
                 break

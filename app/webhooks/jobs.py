@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,9 +24,13 @@ from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery,
 log = logging.getLogger("courzly.webhooks")
 JOB = "webhooks.deliver"
 DISPATCH_BATCH = 200
-# One job sends at most this many messages, then makes way for other endpoints' jobs (the
-# dispatcher queues it again at once if more are due).
+# One job sends at most this many messages, or for this long, then makes way for other
+# endpoints' jobs (the dispatcher queues it again at once if more are due). The time budget
+# keeps a slow receiver's batch well inside the job's timeout, so no attempt is cut short
+# between its POST and its record (which would send the message twice).
 MESSAGES_PER_JOB = 100
+JOB_TIMEOUT_SECONDS = 600
+BATCH_SECONDS = JOB_TIMEOUT_SECONDS - 4 * delivery.TOTAL_SECONDS
 
 
 def job_key(endpoint_id: uuid.UUID) -> str:
@@ -35,8 +40,8 @@ def job_key(endpoint_id: uuid.UUID) -> str:
 @job(JOB)
 async def deliver_queue(ctx: JobContext, *, endpoint_id: str) -> int:
     """Send this endpoint's due messages in order; returns how many were settled."""
-    settled = 0
-    for _ in range(MESSAGES_PER_JOB):
+    settled, started = 0, time.monotonic()
+    while settled < MESSAGES_PER_JOB and time.monotonic() - started < BATCH_SECONDS:
         if await _deliver_head(ctx, uuid.UUID(endpoint_id)) is not True:
             break
         settled += 1
@@ -76,9 +81,9 @@ async def _deliver_head(ctx: JobContext, endpoint_id: uuid.UUID) -> bool | None:
 async def _attempt(
     ctx: JobContext, url: str, message_id: str, payload: dict[str, object], secrets: list[str]
 ) -> Attempt:
-    allowed = networks(ctx.settings.webhook_allowed_networks)
     try:
         # Checked again at each attempt: the name may resolve elsewhere since it was saved.
+        allowed = networks(ctx.settings.webhook_allowed_networks)
         destination = await asyncio.to_thread(check, url, allowed)
     except DestinationError as exc:
         return Attempt(None, 0, "", str(exc))
@@ -155,6 +160,9 @@ async def dispatch_due(ctx: JobContext) -> int:
         due = await repository.due_endpoints(session, utcnow(), DISPATCH_BATCH)
     for endpoint_id in due:
         await ctx.queue.enqueue(
-            JOB, key=job_key(endpoint_id), job_timeout=600, endpoint_id=str(endpoint_id)
+            JOB,
+            key=job_key(endpoint_id),
+            job_timeout=JOB_TIMEOUT_SECONDS,
+            endpoint_id=str(endpoint_id),
         )
     return len(due)

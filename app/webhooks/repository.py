@@ -67,6 +67,7 @@ async def due_endpoints(session: AsyncSession, now: datetime, limit: int) -> lis
         .join(heads, heads.c.seq == WebhookDelivery.seq)
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
         .where(WebhookEndpoint.enabled.is_(true()), WebhookDelivery.next_attempt_at <= now)
+        .order_by(WebhookDelivery.next_attempt_at)  # longest waiting first: none starves
         .limit(limit)
     )
     return list(await session.scalars(query))

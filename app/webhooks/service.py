@@ -4,6 +4,7 @@ queued message per subscribed endpoint, in the same transaction as the event its
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -125,10 +126,12 @@ def secrets_in_use(settings: Settings, endpoint: WebhookEndpoint, now: datetime)
     sealer = sealer_for(settings)
     try:
         found = [sealer.open(endpoint.secret_sealed, _context(endpoint.id))]
-        if endpoint.previous_secret_sealed and (endpoint.previous_secret_expires_at or now) > now:
-            found.append(sealer.open(endpoint.previous_secret_sealed, _context(endpoint.id)))
     except SealError:
         raise SecretUnreadable from None
+    if endpoint.previous_secret_sealed and (endpoint.previous_secret_expires_at or now) > now:
+        # The old secret only eases a rotation: unreadable, it is left out, not fatal.
+        with contextlib.suppress(SealError):
+            found.append(sealer.open(endpoint.previous_secret_sealed, _context(endpoint.id)))
     return found
 
 

@@ -19,7 +19,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from app.webhooks import signing
-from app.webhooks.delivery import EXCERPT_BYTES, deliver
+from app.webhooks.delivery import EXCERPT_BYTES, _host_header, deliver
 from app.webhooks.destinations import Destination, check, networks
 from tests.ansible.edge import certificate
 from tests.monitoring.tools import serving
@@ -181,3 +181,24 @@ async def test_an_answer_trickled_past_the_total_limit_fails(receiver: Any) -> N
     attempt = await deliver(destination, BODY, _signed(), total_seconds=1.0)
     assert (attempt.status, attempt.error) == (None, "the endpoint did not answer in time")
     assert 900 <= attempt.latency_ms < 3000
+
+
+async def test_an_exchange_the_client_cannot_make_is_a_logged_failure_not_a_crash(
+    receiver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port, _ = receiver
+
+    async def broken(*_: Any, **__: Any) -> tuple[int, bytes]:
+        raise UnicodeEncodeError("ascii", "ü", 0, 1, "what a strange header does to a client")
+
+    monkeypatch.setattr("app.webhooks.delivery._post", broken)
+    attempt = await deliver(_destination(f"http://h.example:{port}/ok"), BODY, _signed())
+    assert (attempt.status, attempt.error) == (
+        None,
+        "the request could not be made: UnicodeEncodeError",
+    )
+
+
+def test_an_ipv6_literal_goes_in_brackets_in_the_host_header() -> None:
+    destination = check("http://[2606:4700::1]:8080/x", resolver=lambda h, p: ["2606:4700::1"])
+    assert _host_header(destination) == "[2606:4700::1]:8080"

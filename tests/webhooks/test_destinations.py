@@ -35,6 +35,9 @@ def test_a_public_https_endpoint_is_accepted_with_its_checked_addresses() -> Non
         "0.0.0.0",  # noqa: S104 - an address a webhook must not reach, not a socket to bind
         "100.64.0.1", "224.0.0.1", "240.0.0.1", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1",
         "::",
+        # IPv6 forms a gateway would carry to an internal IPv4 address, and old site-local.
+        "64:ff9b::a00:1", "2002:a00:1::1", "2001:0:4136:e378:8000:63bf:f5ff:fffe",
+        "::10.0.0.1", "fec0::1",
     ],
 )  # fmt: skip
 def test_addresses_inside_the_network_are_refused(address: str) -> None:
@@ -64,11 +67,24 @@ def test_an_allowed_range_lets_its_addresses_through() -> None:
         ("https://user:pw@hooks.example.com/", "no user name or password"),
         ("https://hooks.example.com:99999/", "not a valid URL"),
         ("https://hooks.example.com/" + "a" * 2100, "at most 2048 characters"),
+        ("https://hooks.example.com/a\x01b", "no spaces or control characters"),
+        ("https://hooks.example.com/a b", "no spaces or control characters"),
+        ("https://a..b/", "not a valid host name"),
+        ("https://" + "x" * 64 + ".example/", "not a valid host name"),
     ],
 )
 def test_urls_that_cannot_be_webhooks_say_why(url: str, reason: str) -> None:
     with pytest.raises(DestinationError, match=reason):
         check(url, resolver=_resolving("93.184.216.34"))
+
+
+def test_an_internationalised_name_travels_in_its_dns_form() -> None:
+    found = check("https://bücher.example/hook", resolver=_resolving("93.184.216.34"))
+    assert found.host == "xn--bcher-kva.example"
+
+
+def test_a_public_ipv6_form_without_an_ipv4_inside_is_accepted() -> None:
+    assert check("https://v6.example/", resolver=_resolving("2606:4700::6810:84e5")).addresses
 
 
 def test_a_name_that_does_not_resolve_is_refused() -> None:
