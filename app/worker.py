@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from prometheus_client import start_http_server
+from redis.exceptions import RedisError
 from saq import CronJob, Worker
 from saq.types import TimersDict
 from sqlalchemy import delete
@@ -65,7 +66,12 @@ def load_jobs() -> dict[str, JobFunction]:
 async def _heartbeat(job: Any, every: float) -> None:
     while True:
         await asyncio.sleep(every)
-        await job.update()
+        try:
+            await job.update()
+        except (RedisError, OSError):
+            # One missed beat is not a dead worker: keep beating, or a long job (an upload,
+            # a slow receiver) would be swept and run twice.
+            log.warning("job heartbeat failed; trying again", extra={"job_id": job.id})
 
 
 def _saq_function(name: str, func: JobFunction) -> tuple[str, Any]:

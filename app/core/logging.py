@@ -64,6 +64,10 @@ def configure_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> Non
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # httpx logs every request's URL at INFO: webhook URLs may carry a customer's token and
+    # a Drive upload session's URL is its credential. Their failures are logged by us.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 # --- security log ---------------------------------------------------------------------------

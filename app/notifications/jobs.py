@@ -40,8 +40,11 @@ async def send(ctx: JobContext, *, notification_id: str) -> str:
         user = await session.get(User, row.user_id)
         kind = NotificationKind(row.kind)
         assert user is not None  # notifications go with their user
-        if not kind.critical and not (await service.preferences(session, user))[kind]:
-            row.status = NotificationStatus.SKIPPED  # turned off since it was queued
+        if not user.is_active or (
+            not kind.critical and not (await service.preferences(session, user))[kind]
+        ):
+            # Deactivated, or turned off, since it was queued.
+            row.status = NotificationStatus.SKIPPED
             await session.commit()
             MAIL.labels(kind.value, "skipped").inc()
             return row.status.value

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, true
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.permissions import Role
@@ -26,18 +27,26 @@ async def turned_off(session: AsyncSession, user_ids: list[uuid.UUID], kind: str
 
 
 async def preferences(session: AsyncSession, user_id: uuid.UUID) -> dict[str, bool]:
-    query = select(NotificationPreference).where(NotificationPreference.user_id == user_id)
+    query = (
+        select(NotificationPreference)
+        .where(NotificationPreference.user_id == user_id)
+        .execution_options(populate_existing=True)  # upserts bypass the identity map
+    )
     return {p.kind: p.enabled for p in await session.scalars(query)}
 
 
 async def set_preference(
     session: AsyncSession, user_id: uuid.UUID, kind: str, enabled: bool, now: datetime
 ) -> None:
-    row = await session.get(NotificationPreference, (user_id, kind))
-    if row is None:
-        session.add(NotificationPreference(user_id=user_id, kind=kind, enabled=enabled))
-    else:
-        row.enabled, row.updated_at = enabled, now
+    # An upsert: a mail client's one-click POST may race the user's own click.
+    statement = insert(NotificationPreference).values(
+        user_id=user_id, kind=kind, enabled=enabled, updated_at=now
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "kind"], set_={"enabled": enabled, "updated_at": now}
+        )
+    )
 
 
 async def reviewers(session: AsyncSession, course_id: uuid.UUID) -> list[User]:

@@ -4,6 +4,7 @@ is away, honours preferences and one-click unsubscribes."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from app.notifications import jobs, unsubscribe
 from app.notifications.kinds import NotificationKind
 from app.notifications.models import Notification, NotificationStatus
 from app.realtime.events import EventType
+from app.users.models import User
 from tests.chat.support import job_context
 from tests.factories import PASSWORD, Factory
 from tests.notifications.smtp_server import smtp_server
@@ -237,3 +239,24 @@ async def test_due_mail_is_queued_once_per_notification(app: Any, factory: Facto
         )
         await session.commit()
     assert await jobs.dispatch_due(ctx) == 0  # not due yet
+
+
+async def test_two_unsubscribes_at_once_both_succeed(
+    app: Any, client: httpx.AsyncClient, factory: Factory
+) -> None:
+    author = await factory.user(Role.EDITOR)
+    link = unsubscribe.token(app.state.settings, author.id, NotificationKind.RUN_FAILED)
+    url = f"/api/v1/notifications/unsubscribe?token={link}"
+    answers = await asyncio.gather(*(client.post(url) for _ in range(4)))
+    assert [a.status_code for a in answers] == [200] * 4
+
+
+async def test_mail_for_an_account_deactivated_since_is_skipped(app: Any, factory: Factory) -> None:
+    author = await factory.user(Role.EDITOR)
+    course = await factory.course(author)
+    await happen(app, course, EventType.RUN_FAILED, {"error": "x"})
+    async with app.state.sessions() as session:
+        await session.execute(update(User).where(User.id == author.id).values(is_active=False))
+        await session.commit()
+    (queued,) = await _queued(app)
+    assert await jobs.send(job_context(app), notification_id=str(queued.id)) == "skipped"
