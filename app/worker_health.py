@@ -5,12 +5,13 @@ as a stale file; `courzly worker-health` checks its age."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from pathlib import Path
 
 from redis.asyncio import Redis
+
+from app.core.tasks import cancel_and_wait, stop_if_cancelled
 
 log = logging.getLogger("courzly.worker")
 TOUCH_EVERY_SECONDS = 10.0
@@ -25,6 +26,7 @@ async def keep_alive(path: Path, redis: Redis, every: float = TOUCH_EVERY_SECOND
             _touch(path)
         except Exception as exc:  # Redis down or the file unwritable: it goes stale, as it should
             log.warning("worker liveness not refreshed", extra={"reason": repr(exc)})
+        stop_if_cancelled()
         await asyncio.sleep(every)
 
 
@@ -36,9 +38,7 @@ def _touch(path: Path) -> None:
 
 
 async def stop_keeping_alive(task: asyncio.Task[None], path: Path) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await cancel_and_wait(task)
     path.unlink(missing_ok=True)  # noqa: ASYNC240 - a stopped worker is not alive
 
 

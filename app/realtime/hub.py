@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
 from app.core.redis import Keys
+from app.core.tasks import stop_if_cancelled
 from app.realtime import metrics, protocol
 from app.realtime.events import FEED, channel, feed_channel
 from app.realtime.presence import PRESENCE
@@ -177,6 +178,7 @@ class EventHub:
 
     async def _read(self, pubsub: PubSub) -> None:
         while True:
+            stop_if_cancelled()  # a cancel redis-py took for its read timeout
             try:
                 message = await pubsub.get_message(timeout=READ_TIMEOUT_SECONDS)
             except asyncio.CancelledError:
