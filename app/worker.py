@@ -8,7 +8,6 @@ and any live worker's sweep retries its jobs. Housekeeping runs on cron in every
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib
 import logging
 import time
@@ -28,6 +27,7 @@ from app.core.context import job_var, request_id_var
 from app.core.db import create_engine, session_factory, utcnow
 from app.core.jobs import JOBS, JobContext, JobFunction, JobQueue
 from app.core.redis import Keys, create_redis
+from app.core.tasks import stop_if_cancelled
 from app.integrations import jobs as drive_jobs
 from app.notifications import jobs as notification_jobs
 from app.notifications import repository as notification_repository
@@ -53,6 +53,7 @@ CONTEXT_KEY = "courzly"
 ALIVE_KEY = "courzly_alive"
 METRICS_KEY = "courzly_metrics"
 DISPATCH_KEY = "courzly_dispatch"
+DISPATCH_STOP_KEY = "courzly_dispatch_stop"
 OUTBOXES = (webhook_jobs.dispatch_due, notification_jobs.dispatch_due, drive_jobs.dispatch_due)
 
 
@@ -65,6 +66,7 @@ def load_jobs() -> dict[str, JobFunction]:
 
 async def _heartbeat(job: Any, every: float) -> None:
     while True:
+        stop_if_cancelled()
         await asyncio.sleep(every)
         try:
             await job.update()
@@ -92,7 +94,7 @@ def _saq_function(name: str, func: JobFunction) -> tuple[str, Any]:
             outcome = "cancelled"
             raise
         finally:
-            beat.cancel()
+            beat.cancel()  # it checks for a swallowed cancel each round (app/core/tasks.py)
             metrics.JOBS.labels(name, outcome).inc()
             metrics.JOB_SECONDS.labels(name).observe(time.monotonic() - started)
 
@@ -163,9 +165,10 @@ def build_worker(
                 registry=metrics.REGISTRY,
             )[0]
         # Outboxes in PostgreSQL, turned into keyed jobs as their messages fall due.
+        stop = saq_ctx[DISPATCH_STOP_KEY] = asyncio.Event()
         saq_ctx[DISPATCH_KEY] = asyncio.create_task(
             outbox.dispatch_forever(
-                saq_ctx[CONTEXT_KEY], OUTBOXES, feed_channel(saq_ctx[CONTEXT_KEY].keys)
+                saq_ctx[CONTEXT_KEY], OUTBOXES, feed_channel(saq_ctx[CONTEXT_KEY].keys), stop
             ),
             name="outbox-dispatch",
         )
@@ -180,9 +183,7 @@ def build_worker(
             server.server_close()
         dispatch: asyncio.Task[None] | None = saq_ctx.get(DISPATCH_KEY)
         if dispatch is not None:
-            dispatch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await dispatch
+            await outbox.stop_dispatching(dispatch, saq_ctx[DISPATCH_STOP_KEY])
         alive: asyncio.Task[None] | None = saq_ctx.get(ALIVE_KEY)
         if alive is not None:
             await stop_keeping_alive(alive, settings.worker_health_file)
