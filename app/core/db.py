@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -79,12 +80,8 @@ def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 
 
-async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed when the endpoint succeeds, else rolled back.
-    Reads (GET) run in autocommit: they write nothing, so a transaction only costs time."""
-    state = request.app.state
-    read_only = request.method in READ_ONLY_METHODS
-    factory: async_sessionmaker[AsyncSession] = state.read_sessions if read_only else state.sessions
+@asynccontextmanager
+async def _transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     async with factory() as session:
         try:
             yield session
@@ -97,5 +94,24 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
         await session.commit()
 
 
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the endpoint succeeds, else rolled back.
+    Reads (GET) run in autocommit: they write nothing, so a transaction only costs time."""
+    state = request.app.state
+    read_only = request.method in READ_ONLY_METHODS
+    factory: async_sessionmaker[AsyncSession] = state.read_sessions if read_only else state.sessions
+    async with _transaction(factory) as session:
+        yield session
+
+
+async def write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A real transaction whatever the method, for the rare GET that writes: an OAuth
+    callback, which the provider can only send as a GET. (In autocommit, FOR UPDATE would
+    lock nothing past its own statement.)"""
+    async with _transaction(request.app.state.sessions) as session:
+        yield session
+
+
 # scope="function" commits before the response is sent, so a failed commit is never a 2xx.
 SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
+WriteSessionDep = Annotated[AsyncSession, Depends(write_session, scope="function")]

@@ -13,12 +13,12 @@ from fastapi.responses import RedirectResponse
 
 from app.auth.dependencies import CurrentUser, Public
 from app.core.api import API_PREFIX
-from app.core.db import SessionDep
+from app.core.db import SessionDep, WriteSessionDep
 from app.core.dependencies import SettingsDep
 from app.core.errors import CourzlyError
 from app.exports.dependencies import CanDownload
 from app.integrations import service
-from app.integrations.dependencies import GoogleClientDep, RedisDep
+from app.integrations.dependencies import GoogleDep, RedisDep
 from app.integrations.google.oauth import CALLBACK_PATH
 from app.integrations.schemas import (
     ConnectStarted,
@@ -65,10 +65,10 @@ async def connect(
 
 @router.get("/callback", response_class=RedirectResponse, dependencies=[Public])
 async def callback(
-    session: SessionDep,
+    session: WriteSessionDep,  # a GET that writes: a real transaction, not autocommit
     settings: SettingsDep,
     redis: RedisDep,
-    client: GoogleClientDep,
+    google: GoogleDep,
     state: Annotated[str, Query(max_length=200)] = "",
     code: Annotated[str, Query(max_length=2000)] = "",
     error: Annotated[str, Query(max_length=200)] = "",
@@ -88,10 +88,9 @@ async def callback(
         try:
             await service.finish_connect(
                 session,
-                settings,
+                google,
                 redis.redis,
                 redis.keys,
-                client,
                 state=state,
                 code=code,
                 browser_nonce=flow_cookie,
@@ -108,28 +107,23 @@ async def callback(
 
 
 @router.delete("", status_code=status.HTTP_204_NO_CONTENT)
-async def disconnect(
-    user: CurrentUser, session: SessionDep, settings: SettingsDep, client: GoogleClientDep
-) -> None:
+async def disconnect(user: CurrentUser, session: SessionDep, google: GoogleDep) -> None:
     """Revokes Courzly's access at Google, then forgets the tokens (503 when Google cannot
-    be reached: the connection stays, try again)."""
-    await service.disconnect(session, settings, client, user)
+    be reached, or this server cannot read the tokens: the connection stays, try again)."""
+    await service.disconnect(session, google, user)
 
 
 @router.get("/folders")
 async def list_folders(
     user: CurrentUser,
     session: SessionDep,
-    settings: SettingsDep,
-    client: GoogleClientDep,
+    google: GoogleDep,
     name: Annotated[str | None, Query(max_length=200)] = None,
     page_token: Annotated[str | None, Query(max_length=500)] = None,
 ) -> FolderPage:
     """Folders Courzly may use. Courzly asks Google for access to the files it creates
     only (the `drive.file` scope), so these are the folders made here."""
-    folders, next_token = await service.list_folders(
-        session, settings, client, user, name, page_token
-    )
+    folders, next_token = await service.list_folders(session, google, user, name, page_token)
     return FolderPage(
         folders=[FolderRead(id=f.id, name=f.name, web_view_link=f.web_view_link) for f in folders],
         next_page_token=next_token,
@@ -141,10 +135,9 @@ async def create_folder(
     body: FolderCreate,
     user: CurrentUser,
     session: SessionDep,
-    settings: SettingsDep,
-    client: GoogleClientDep,
+    google: GoogleDep,
 ) -> FolderRead:
-    folder = await service.create_folder(session, settings, client, user, body.name.strip())
+    folder = await service.create_folder(session, google, user, body.name.strip())
     return FolderRead(id=folder.id, name=folder.name, web_view_link=folder.web_view_link)
 
 
@@ -153,12 +146,11 @@ async def choose_folder(
     body: FolderChoice,
     user: CurrentUser,
     session: SessionDep,
-    settings: SettingsDep,
-    client: GoogleClientDep,
+    google: GoogleDep,
 ) -> DriveStatus:
     """The folder exports go to unless a sync names another."""
-    row = await service.choose_folder(session, settings, client, user, body.folder_id)
-    return service.status(settings, row)
+    row = await service.choose_folder(session, google, user, body.folder_id)
+    return service.status(google.settings, row)
 
 
 @course_router.post("/exports/{export_id}/drive", status_code=status.HTTP_202_ACCEPTED)
@@ -167,12 +159,11 @@ async def sync_to_drive(
     body: SyncRequest,
     access: CanDownload,
     session: SessionDep,
-    settings: SettingsDep,
-    client: GoogleClientDep,
+    google: GoogleDep,
 ) -> DriveSyncRead:
     """Uploads a finished export to your Drive (the same file as last time for this course
     and format, updated in place); `keep_synced` sends later exports there too."""
-    sync = await service.request_sync(session, settings, client, access, export_id, body)
+    sync = await service.request_sync(session, google, access, export_id, body)
     return DriveSyncRead.model_validate(sync)
 
 

@@ -8,7 +8,6 @@ import logging
 import uuid
 from datetime import timedelta
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import utcnow
@@ -33,6 +32,7 @@ from app.users.models import User
 log = logging.getLogger("courzly.drive")
 JOB = "drive.sync"
 TRIES = 3  # Google busy or away: a few quick tries, then the author is told to try again
+BACKOFF_SECONDS = 1.0  # doubled for each try
 DISPATCH_BATCH = 50
 JOB_TIMEOUT_SECONDS = 900
 # Running this long, its worker is gone (the job's own timeout has passed).
@@ -52,24 +52,23 @@ async def sync_export(ctx: JobContext, *, sync_id: str) -> str:
         log.exception("drive sync could not read the export", extra={"sync": sync_id})
         data, error = None, "The export file could not be read; the error is in the worker's log."
     async with google_client() as client:
+        google = service.GoogleContext(ctx.settings, client, ctx.sessions)
         for attempt in range(1, TRIES + 1 if data is not None else 1):
-            async with ctx.sessions() as session:
-                sync = await session.get(DriveSync, uuid.UUID(sync_id))
-                if sync is None:
+            try:
+                uploaded = await _upload(ctx, google, uuid.UUID(sync_id), name, data or b"", fmt)
+            except GoogleUnavailable as exc:
+                error = exc.detail
+                if attempt < TRIES:
+                    pause = exc.retry_after or BACKOFF_SECONDS * 2**attempt
+                    await asyncio.sleep(min(pause, 30))
+                    continue
+            except CourzlyError as exc:  # refused for good: folder gone, Drive full...
+                error = exc.detail
+            else:
+                if uploaded is None:
                     return "gone"
-                try:
-                    uploaded = await _upload(ctx, session, client, sync, name, data or b"", fmt)
-                    outcome = SyncStatus.SYNCED
-                except GoogleUnavailable as exc:
-                    error = exc.detail
-                    await session.commit()  # refreshed tokens are kept either way
-                    if attempt < TRIES:
-                        await asyncio.sleep(min(exc.retry_after or 2**attempt, 30))
-                        continue
-                except CourzlyError as exc:  # refused for good: folder gone, Drive full...
-                    error = exc.detail
-                await session.commit()
-                break
+                outcome = SyncStatus.SYNCED
+            break
     async with ctx.sessions() as session:
         sync = await session.get(DriveSync, uuid.UUID(sync_id), with_for_update=True)
         if sync is None:
@@ -124,21 +123,45 @@ async def _refusal(session: AsyncSession, sync: DriveSync, export: Export | None
 
 async def _upload(
     ctx: JobContext,
-    session: AsyncSession,
-    client: httpx.AsyncClient,
-    sync: DriveSync,
+    google: service.GoogleContext,
+    sync_id: uuid.UUID,
     name: str,
     data: bytes,
     fmt: Format,
-) -> DriveFile:
-    folder_id, file_id = sync.folder_id, sync.file_id
+) -> DriveFile | None:
+    """The file as Drive now holds it; None when the sync was deleted. No transaction is
+    open while Drive takes the file (see `service.GoogleContext`)."""
+    async with ctx.sessions() as session:
+        sync = await session.get(DriveSync, sync_id)
+        if sync is None:
+            return None
+        user_id, folder_id, file_id = sync.user_id, sync.folder_id, sync.file_id
+        reserved = sync.pending_file_id
+
+    async def reserve(drive: DriveClient, spent: str | None) -> str:
+        """The id to create the file under, committed to the sync row before the create
+        is sent: whatever happens to its answer, the next try creates under the same id
+        and Google's 409 says the file is there already."""
+        nonlocal reserved
+        if reserved is not None and reserved != spent:
+            return reserved
+        (reserved,) = await drive.generate_ids(1)
+        async with ctx.sessions() as session:
+            await repository.reserve_file_id(session, sync_id, reserved)
+            await session.commit()
+        return reserved
 
     async def upload(drive: DriveClient) -> DriveFile:
         return await drive.upload(
-            name=name, data=data, media_type=fmt.media_type, folder_id=folder_id, file_id=file_id
+            name=name,
+            data=data,
+            media_type=fmt.media_type,
+            folder_id=folder_id,
+            file_id=file_id,
+            reserve_id=lambda spent: reserve(drive, spent),
         )
 
-    return await service.with_drive(session, ctx.settings, client, sync.user_id, upload)
+    return await service.with_drive(google, user_id, upload)
 
 
 def _finish(
@@ -154,6 +177,8 @@ def _finish(
             uploaded.name,
             uploaded.web_view_link,
         )
+        if sync.pending_file_id == uploaded.id:
+            sync.pending_file_id = None  # used: the next create needs a new one
     if sync.export_id != export_id and sync.status is SyncStatus.QUEUED:
         return  # a newer export was queued meanwhile: it goes next, into the same file
     sync.status, sync.updated_at = outcome, utcnow()

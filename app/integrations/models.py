@@ -64,6 +64,10 @@ class DriveSync(TimestampMixin, Base):
     )
     # The Drive file this course and format live in; later syncs update it in place.
     file_id: Mapped[str | None] = mapped_column(String(128))
+    # The id Google generated for the file a create will make, kept before the create is
+    # sent: a retried create reuses it, so Google answers 409 (it exists) rather than
+    # making a second file. Cleared once the file is stored as `file_id`.
+    pending_file_id: Mapped[str | None] = mapped_column(String(128))
     file_name: Mapped[str | None] = mapped_column(String(255))
     web_link: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)

@@ -14,12 +14,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import orjson
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit import service as audit
 from app.config import Settings
@@ -92,12 +92,33 @@ class FlowRefused(Exception):
     """Why a callback cannot connect anything, in words for the settings page."""
 
 
+@dataclass(frozen=True)
+class GoogleContext:
+    """What talking to Google takes: the settings, one HTTP client, and a session factory
+    for the short transactions that read and refresh the tokens. Never the caller's
+    session: no transaction (nor the lock on the connection row) is held open while
+    Google answers, which may take minutes for an upload."""
+
+    settings: Settings
+    client: httpx.AsyncClient
+    sessions: async_sessionmaker[AsyncSession]
+
+    def drive(self, access_token: str) -> DriveClient:
+        return DriveClient(self.client, self.settings, access_token)
+
+
+async def _release(session: AsyncSession) -> None:
+    """End the caller's transaction before Google is called (it has only read so far), so
+    neither its locks nor its pooled connection are held while Google answers; what is
+    written after goes in a new transaction, which the request or job commits as usual."""
+    await session.commit()
+
+
 async def finish_connect(
     session: AsyncSession,
-    settings: Settings,
+    google: GoogleContext,
     redis: Redis,
     keys: Keys,
-    client: httpx.AsyncClient,
     *,
     state: str,
     code: str,
@@ -112,41 +133,85 @@ async def finish_connect(
     user = await session.get(User, uuid.UUID(flow["user_id"]))
     if user is None or not user.is_active:
         raise FlowRefused("The account that started this sign-in no longer exists.")
+    await _release(session)
     tokens = await oauth.exchange_code(
-        settings,
-        client,
+        google.settings,
+        google.client,
         code=code,
         verifier=flow["verifier"],
-        redirect_uri=oauth.redirect_uri(settings),
+        redirect_uri=oauth.redirect_uri(google.settings),
     )
-    row = await repository.connection(session, user.id, for_update=True)
-    if row is None:
-        row = GoogleConnection(user_id=user.id)
-        session.add(row)
-    _store(settings, row, tokens)
-    row.account_email = tokens.email or ""
-    row.connected_at, row.revoked_at = utcnow(), None
-    await session.flush()
+    # Locked when there is one, so two callbacks for one user (two tabs) take turns and
+    # each sees which account the other connected; with none, the upsert settles it.
+    previous = await repository.connection(session, user.id, for_update=True)
+    previous_account = previous.account_email if previous is not None else None
+    row = await repository.upsert_connection(
+        session,
+        {
+            "user_id": user.id,
+            **_sealed(google.settings, user.id, tokens),
+            "account_email": tokens.email or "",
+            "connected_at": utcnow(),
+            "revoked_at": None,
+        },
+    )
+    changed = _other_account(previous_account, row.account_email)
+    if changed:
+        await _forget_other_account(session, row)
     await audit.record(
         session,
         actor_id=user.id,
         action="drive.connected",
         entity_type="google_connection",
         entity_id=user.id,
+        before={"account": previous_account} if changed else None,
         after={"account": row.account_email, "scope": row.scope},
     )
     return row
+
+
+ACCOUNT_CHANGED = (
+    "Google Drive was connected again with another Google account; this file stays in the "
+    "previous one. Choose a folder in the newly connected account and sync again."
+)
+
+
+def _other_account(previous: str | None, current: str) -> bool:
+    """Whether connecting again brought another Google account (unknown emails: no)."""
+    if not previous or not current:
+        return False
+    return previous.casefold() != current.casefold()
+
+
+async def _forget_other_account(session: AsyncSession, row: GoogleConnection) -> None:
+    """The folder and files Courzly knew are in the previous account, out of reach of the
+    new tokens. Rather than have every later sync fail on them (or worse, quietly start
+    anew somewhere), the default folder is cleared, so the next sync asks for one in the
+    new account, and each existing sync is marked failed with why, stops following new
+    exports and forgets its file id (the file itself stays in the old account). The
+    author syncs again into a folder of the new account, which starts new files there."""
+    row.folder_id, row.folder_name = None, None
+    await repository.forget_files(session, row.user_id, ACCOUNT_CHANGED, utcnow())
+    await session.flush()
 
 
 def _context(user_id: uuid.UUID, which: str) -> str:
     return f"google:{user_id}:{which}"
 
 
-def _store(settings: Settings, row: GoogleConnection, tokens: oauth.Tokens) -> None:
+def _sealed(settings: Settings, user_id: uuid.UUID, tokens: oauth.Tokens) -> dict[str, Any]:
     sealer = sealer_for(settings)
-    row.access_token_sealed = sealer.seal(tokens.access_token, _context(row.user_id, "access"))
-    row.refresh_token_sealed = sealer.seal(tokens.refresh_token, _context(row.user_id, "refresh"))
-    row.access_expires_at, row.scope = tokens.expires_at, tokens.scope
+    return {
+        "access_token_sealed": sealer.seal(tokens.access_token, _context(user_id, "access")),
+        "refresh_token_sealed": sealer.seal(tokens.refresh_token, _context(user_id, "refresh")),
+        "access_expires_at": tokens.expires_at,
+        "scope": tokens.scope,
+    }
+
+
+def _store(settings: Settings, row: GoogleConnection, tokens: oauth.Tokens) -> None:
+    for field, value in _sealed(settings, row.user_id, tokens).items():
+        setattr(row, field, value)
 
 
 def status(settings: Settings, row: GoogleConnection | None) -> DriveStatus:
@@ -167,8 +232,7 @@ async def connection_of(session: AsyncSession, user: User) -> GoogleConnection |
     return await repository.connection(session, user.id)
 
 
-async def _usable(session: AsyncSession, user_id: uuid.UUID) -> GoogleConnection:
-    row = await repository.connection(session, user_id, for_update=True)
+def _usable(row: GoogleConnection | None) -> GoogleConnection:
     if row is None:
         raise DriveNotConnected
     if row.revoked_at is not None:
@@ -176,123 +240,123 @@ async def _usable(session: AsyncSession, user_id: uuid.UUID) -> GoogleConnection
     return row
 
 
-async def access_token(
-    session: AsyncSession,
-    settings: Settings,
-    client: httpx.AsyncClient,
-    row: GoogleConnection,
-    *,
-    force: bool = False,
-) -> str:
-    """A live access token, refreshed first when it is about to expire (or `force`d after
-    Drive said 401). A refusal marks the connection for a new consent."""
-    sealer = sealer_for(settings)
+def _open(settings: Settings, row: GoogleConnection, which: str) -> str:
+    sealed = row.access_token_sealed if which == "access" else row.refresh_token_sealed
     try:
-        if not force and row.access_expires_at - REFRESH_MARGIN > utcnow():
-            return sealer.open(row.access_token_sealed, _context(row.user_id, "access"))
-        refresh_token = sealer.open(row.refresh_token_sealed, _context(row.user_id, "refresh"))
+        return sealer_for(settings).open(sealed, _context(row.user_id, which))
     except SealError:
         # The server's key is wrong, not the grant: once ENCRYPTION_KEY is right again the
         # connection works, so nothing is marked.
         raise TokensUnreadable from None
-    try:
-        tokens = await oauth.refresh(settings, client, refresh_token)
-    except GoogleAuthRevoked:
-        row.revoked_at = utcnow()
-        await session.flush()
-        raise DriveReconnectNeeded from None
-    _store(settings, row, tokens)
-    await session.flush()
-    return tokens.access_token
 
 
-async def drive_for(
-    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user_id: uuid.UUID
-) -> tuple[GoogleConnection, DriveClient]:
-    row = await _usable(session, user_id)
-    token = await access_token(session, settings, client, row)
-    return row, DriveClient(client, settings, token)
+def _expiring(row: GoogleConnection) -> bool:
+    return row.access_expires_at - REFRESH_MARGIN <= utcnow()
+
+
+async def access_token(
+    google: GoogleContext, user_id: uuid.UUID, *, expired: str | None = None
+) -> str:
+    """A live access token, refreshed first when it is about to expire (or when Drive said
+    `expired` one was no good). A transaction of its own, ended before any Drive call: the
+    row is locked only while a refresh is fetched and stored, never while Drive works. A
+    refusal marks the connection for a new consent."""
+    async with google.sessions() as session:
+        row = _usable(await repository.connection(session, user_id))
+        if expired is None and not _expiring(row):
+            return _open(google.settings, row, "access")
+        # One refresh at a time per user: whoever waited here uses the one just stored.
+        row = _usable(await repository.connection(session, user_id, for_update=True))
+        if not _expiring(row):
+            current = _open(google.settings, row, "access")
+            if current != expired:
+                return current
+        refresh_token = _open(google.settings, row, "refresh")
+        try:
+            tokens = await oauth.refresh(google.settings, google.client, refresh_token)
+        except GoogleAuthRevoked:
+            row.revoked_at = utcnow()
+            await session.commit()
+            raise DriveReconnectNeeded from None
+        _store(google.settings, row, tokens)
+        await session.commit()
+        return tokens.access_token
 
 
 async def with_drive(
-    session: AsyncSession,
-    settings: Settings,
-    client: httpx.AsyncClient,
+    google: GoogleContext,
     user_id: uuid.UUID,
     call: Callable[[DriveClient], Awaitable[T]],
 ) -> T:
-    """Run a Drive call; on a 401 refresh the tokens once and run it again."""
-    row, drive = await drive_for(session, settings, client, user_id)
+    """Run a Drive call; on a 401 refresh the tokens once and run it again. The caller
+    holds no transaction meanwhile (see `GoogleContext`)."""
+    token = await access_token(google, user_id)
     try:
-        return await call(drive)
+        return await call(google.drive(token))
     except GoogleTokenExpired:
-        token = await access_token(session, settings, client, row, force=True)
-        return await call(DriveClient(client, settings, token))
+        token = await access_token(google, user_id, expired=token)
+        return await call(google.drive(token))
 
 
-async def disconnect(
-    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user: User
-) -> None:
-    """Revoke at Google first: if Google cannot be reached the error says so and the
-    connection stays, so nothing is left granted behind the user's back."""
-    row = await repository.connection(session, user.id, for_update=True)
+async def disconnect(session: AsyncSession, google: GoogleContext, user: User) -> None:
+    """Revoke at Google first: if Google cannot be reached, or this server cannot read the
+    tokens to revoke them (wrong ENCRYPTION_KEY), the error says so and the connection
+    stays, so nothing is left granted behind the user's back."""
+    row = await repository.connection(session, user.id)
     if row is None:
         return
-    try:
-        token = sealer_for(settings).open(row.refresh_token_sealed, _context(user.id, "refresh"))
-    except SealError:
-        token = None  # unreadable: nothing we hold can use the grant any more
-    if token is not None:
-        await oauth.revoke(settings, client, token)
-    await session.delete(row)
-    await session.flush()
+    token = _open(google.settings, row, "refresh")
+    account, connected_at = row.account_email, row.connected_at
+    await _release(session)
+    await oauth.revoke(google.settings, google.client, token)
+    # Connected again meanwhile (another tab): that connection is not the one revoked.
+    if not await repository.delete_connection(session, user.id, connected_at):
+        return
     await audit.record(
         session,
         actor_id=user.id,
         action="drive.disconnected",
         entity_type="google_connection",
         entity_id=user.id,
-        before={"account": row.account_email},
+        before={"account": account},
     )
 
 
-async def _folder(
-    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user: User, folder_id: str
-) -> DriveFile:
-    found = await with_drive(session, settings, client, user.id, lambda d: d.get_file(folder_id))
+async def _folder(google: GoogleContext, user: User, folder_id: str) -> DriveFile:
+    found = await with_drive(google, user.id, lambda d: d.get_file(folder_id))
     if found is None or found.mime_type != FOLDER_MIME_TYPE:
         raise NotAFolder
     return found
 
 
 async def choose_folder(
-    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user: User, folder_id: str
+    session: AsyncSession, google: GoogleContext, user: User, folder_id: str
 ) -> GoogleConnection:
     """The default folder for this user's syncs (checked to be a folder they can reach)."""
-    found = await _folder(session, settings, client, user, folder_id)
-    row = await _usable(session, user.id)
+    await _release(session)
+    found = await _folder(google, user, folder_id)
+    row = _usable(await repository.connection(session, user.id, for_update=True))
     row.folder_id, row.folder_name = found.id, found.name
     await session.flush()
     return row
 
 
 async def create_folder(
-    session: AsyncSession, settings: Settings, client: httpx.AsyncClient, user: User, name: str
+    session: AsyncSession, google: GoogleContext, user: User, name: str
 ) -> Folder:
-    return await with_drive(session, settings, client, user.id, lambda d: d.create_folder(name))
+    await _release(session)
+    return await with_drive(google, user.id, lambda d: d.create_folder(name))
 
 
 async def list_folders(
     session: AsyncSession,
-    settings: Settings,
-    client: httpx.AsyncClient,
+    google: GoogleContext,
     user: User,
     name: str | None,
     page_token: str | None,
 ) -> tuple[list[Folder], str | None]:
-    return await with_drive(
-        session, settings, client, user.id, lambda d: d.list_folders(name, page_token)
-    )
+    await _release(session)
+    return await with_drive(google, user.id, lambda d: d.list_folders(name, page_token))
 
 
 # --- syncing exports ---------------------------------------------------------------
@@ -300,8 +364,7 @@ async def list_folders(
 
 async def request_sync(
     session: AsyncSession,
-    settings: Settings,
-    client: httpx.AsyncClient,
+    google: GoogleContext,
     access: CourseAccess,
     export_id: uuid.UUID,
     body: SyncRequest,
@@ -312,12 +375,13 @@ async def request_sync(
         raise ExportNotFound
     if export.status is not ExportStatus.SUCCEEDED:
         raise ExportNotReady
-    row = await _usable(session, access.user.id)
+    row = _usable(await repository.connection(session, access.user.id))
     folder_id, folder_name = body.folder_id or row.folder_id, row.folder_name or ""
     if folder_id is None:
         raise NoFolderChosen
     if body.folder_id and body.folder_id != row.folder_id:
-        folder = await _folder(session, settings, client, access.user, body.folder_id)
+        await _release(session)
+        folder = await _folder(google, access.user, body.folder_id)
         folder_name = folder.name
     sync = await repository.sync_for(
         session, access.user.id, access.course.id, export.format, folder_id

@@ -68,6 +68,12 @@ class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         Index("ix_webhook_deliveries_endpoint_seq", "endpoint_id", "seq"),
+        # Deleting a delivery nulls the redeliveries that point at it: found by index.
+        Index(
+            "ix_webhook_deliveries_redelivery_of",
+            "redelivery_of",
+            postgresql_where=text("redelivery_of IS NOT NULL"),
+        ),
         # The queue: each endpoint's pending messages in order (app/webhooks/repository.py).
         Index(
             "ix_webhook_deliveries_pending",

@@ -182,6 +182,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("file_id", sa.String(length=128), nullable=True),
+        sa.Column("pending_file_id", sa.String(length=128), nullable=True),
         sa.Column("file_name", sa.String(length=255), nullable=True),
         sa.Column("web_link", sa.Text(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
@@ -296,6 +297,13 @@ def upgrade() -> None:
         unique=False,
         postgresql_where=sa.text("status = 'pending'"),
     )
+    op.create_index(
+        "ix_webhook_deliveries_redelivery_of",
+        "webhook_deliveries",
+        ["redelivery_of"],
+        unique=False,
+        postgresql_where=sa.text("redelivery_of IS NOT NULL"),
+    )
     op.create_table(
         "webhook_attempts",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
@@ -334,6 +342,11 @@ def downgrade() -> None:
         "ix_webhook_deliveries_pending",
         table_name="webhook_deliveries",
         postgresql_where=sa.text("status = 'pending'"),
+    )
+    op.drop_index(
+        "ix_webhook_deliveries_redelivery_of",
+        table_name="webhook_deliveries",
+        postgresql_where=sa.text("redelivery_of IS NOT NULL"),
     )
     op.drop_index("ix_webhook_deliveries_endpoint_seq", table_name="webhook_deliveries")
     op.drop_table("webhook_deliveries")

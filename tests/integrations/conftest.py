@@ -9,3 +9,4 @@ from tests.fakes.google_fixtures import (  # noqa: F401 - fixtures, found by nam
     google_settings,
     google_tokens,
 )
+from tests.integrations.support import drive_app  # noqa: F401 - a fixture, found by name

@@ -5,92 +5,41 @@ folders, "Sync to Drive" updating one file in place, and revocation handled both
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import pytest
 from pydantic import SecretStr
 from sqlalchemy import delete, select, update
 
 from app.core.db import utcnow
 from app.core.permissions import Role
 from app.courses.models import CourseMember
-from app.exports.models import Export, ExportStatus
-from app.exports.storage import storage_for
 from app.integrations import jobs
 from app.integrations.google.drive import DriveFile
 from app.integrations.models import DriveSync, GoogleConnection, SyncStatus
 from app.realtime.events import EventType
-from app.users.models import User
 from tests.chat.support import job_context
 from tests.factories import Factory
 from tests.fakes.google import Endpoint, FakeGoogle, Fault
 from tests.fakes.google_fixtures import FAKE_PUBLIC_URL
+from tests.integrations.support import (
+    DRIVE,
+    author,
+    connect,
+    connected_with_folder,
+    consent,
+    finished_export,
+    sync_requested,
+)
 from tests.webhooks.support import happen
-
-DRIVE = "/api/v1/integrations/drive"
-
-
-@pytest.fixture
-def drive_app(app: Any, fake_google: FakeGoogle) -> Iterator[Any]:
-    """The test app (one for the session), with its Google client and URLs pointing at the
-    fake for this test only."""
-    values = fake_google.settings_overrides()
-    original = app.state.settings
-    app.state.settings = original.model_copy(
-        update={
-            "public_url": FAKE_PUBLIC_URL,
-            "google_client_id": values["GOOGLE_CLIENT_ID"],
-            "google_client_secret": SecretStr(values["GOOGLE_CLIENT_SECRET"]),
-            "google_auth_url": values["GOOGLE_AUTH_URL"],
-            "google_token_url": values["GOOGLE_TOKEN_URL"],
-            "google_revoke_url": values["GOOGLE_REVOKE_URL"],
-            "google_api_url": values["GOOGLE_API_URL"],
-        }
-    )
-    yield app
-    app.state.settings = original
-
-
-async def _consent(authorization_url: str) -> dict[str, str]:
-    """Google's consent screen, answered: where it sends the browser back."""
-    async with httpx.AsyncClient() as browser:
-        answer = await browser.get(authorization_url, follow_redirects=False)
-    assert answer.status_code == 302, answer.text
-    query = parse_qs(urlsplit(answer.headers["location"]).query)
-    return {key: values[0] for key, values in query.items()}
-
-
-async def _connect(client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
-    started = await client.post(f"{DRIVE}/connect", headers=headers)
-    assert started.status_code == 200, started.text
-    back = await _consent(started.json()["authorization_url"])
-    return await client.get(f"{DRIVE}/callback", params=back)  # the cookie jar sends the nonce
-
-
-async def _connected_with_folder(
-    client: httpx.AsyncClient, headers: dict[str, str]
-) -> dict[str, Any]:
-    """Drive connected, and a folder made for exports (not yet chosen as the default)."""
-    await _connect(client, headers)
-    made = await client.post(f"{DRIVE}/folders", json={"name": "Exports"}, headers=headers)
-    assert made.status_code == 201, made.text
-    folder: dict[str, Any] = made.json()
-    return folder
-
-
-async def _author(factory: Factory) -> tuple[User, dict[str, str]]:
-    user = await factory.user(Role.EDITOR)
-    return user, await factory.headers(user)
 
 
 async def test_without_a_google_client_drive_says_it_is_not_configured(
     client: httpx.AsyncClient, factory: Factory
 ) -> None:
-    _, headers = await _author(factory)
+    _, headers = await author(factory)
     status = (await client.get(DRIVE, headers=headers)).json()
     assert status == {
         "configured": False,
@@ -109,7 +58,7 @@ async def test_without_a_google_client_drive_says_it_is_not_configured(
 async def test_connecting_runs_pkce_and_seals_the_tokens(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
-    user, headers = await _author(factory)
+    user, headers = await author(factory)
     fake_google.approve_as("ada@example.org")
     started = await client.post(f"{DRIVE}/connect", headers=headers)
     url = started.json()["authorization_url"]
@@ -120,7 +69,7 @@ async def test_connecting_runs_pkce_and_seals_the_tokens(
     assert "HttpOnly" in cookie
     assert "samesite=lax" in cookie.lower()
 
-    back = await client.get(f"{DRIVE}/callback", params=await _consent(url))
+    back = await client.get(f"{DRIVE}/callback", params=await consent(url))
     assert back.status_code == 303
     assert back.headers["location"] == f"{FAKE_PUBLIC_URL}/settings/integrations?drive=connected"
     status = (await client.get(DRIVE, headers=headers)).json()
@@ -136,9 +85,9 @@ async def test_connecting_runs_pkce_and_seals_the_tokens(
 async def test_a_callback_that_does_not_belong_to_this_browser_connects_nothing(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
-    _, headers = await _author(factory)
+    _, headers = await author(factory)
     started = await client.post(f"{DRIVE}/connect", headers=headers)
-    back = await _consent(started.json()["authorization_url"])
+    back = await consent(started.json()["authorization_url"])
     client.cookies.clear()  # a victim's browser, sent the attacker's link
     stolen = await client.get(f"{DRIVE}/callback", params=back)
     assert "drive=error" in stolen.headers["location"]
@@ -149,7 +98,7 @@ async def test_a_callback_that_does_not_belong_to_this_browser_connects_nothing(
     fake_google.deny_consent()
     started = await client.post(f"{DRIVE}/connect", headers=headers)
     denied = await client.get(
-        f"{DRIVE}/callback", params=await _consent(started.json()["authorization_url"])
+        f"{DRIVE}/callback", params=await consent(started.json()["authorization_url"])
     )
     assert "did+not+allow" in denied.headers["location"]
     garbage = await client.get(f"{DRIVE}/callback", params={"state": "x" * 500})
@@ -160,8 +109,8 @@ async def test_a_callback_that_does_not_belong_to_this_browser_connects_nothing(
 async def test_folders_can_be_made_listed_and_chosen(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
-    _, headers = await _author(factory)
-    await _connect(client, headers)
+    _, headers = await author(factory)
+    await connect(client, headers)
     made = await client.post(
         f"{DRIVE}/folders", json={"name": "Courses 'n' exports"}, headers=headers
     )
@@ -182,46 +131,16 @@ async def test_folders_can_be_made_listed_and_chosen(
     assert bad.status_code == 422
 
 
-async def _export(app: Any, course_id: uuid.UUID, data: bytes) -> Export:
-    async with app.state.sessions() as session:
-        export = Export(course_id=course_id, format="pdf", status=ExportStatus.SUCCEEDED)
-        session.add(export)
-        await session.flush()
-        export.storage_key = f"{course_id}/{export.id}/course.pdf"
-        await session.commit()
-    await storage_for(app.state.settings).put(export.storage_key, data, "application/pdf")
-    return export
-
-
-async def _sync_requested(
-    app: Any,
-    client: httpx.AsyncClient,
-    headers: dict[str, str],
-    course_id: uuid.UUID,
-    *,
-    data: bytes = b"%PDF",
-    keep_synced: bool = False,
-) -> tuple[str, Export]:
-    """Drive connected, a folder made, an export finished and its sync queued."""
-    folder = await _connected_with_folder(client, headers)
-    export = await _export(app, course_id, data)
-    url = f"/api/v1/courses/{course_id}/exports/{export.id}/drive"
-    body = {"folder_id": folder["id"], "keep_synced": keep_synced}
-    answer = await client.post(url, json=body, headers=headers)
-    assert answer.status_code == 202, answer.text
-    return answer.json()["id"], export
-
-
 async def test_sync_to_drive_updates_one_file_in_place(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
-    user, headers = await _author(factory)
+    user, headers = await author(factory)
     course = await factory.course(user)
-    folder = await _connected_with_folder(client, headers)
+    folder = await connected_with_folder(client, headers)
     await client.put(f"{DRIVE}/folder", json={"folder_id": folder["id"]}, headers=headers)
     ctx = job_context(drive_app)
 
-    first = await _export(drive_app, course.id, b"%PDF first")
+    first = await finished_export(drive_app, course.id, b"%PDF first")
     url = f"/api/v1/courses/{course.id}/exports/{first.id}/drive"
     queued = await client.post(url, json={"keep_synced": True}, headers=headers)
     assert queued.status_code == 202
@@ -236,7 +155,7 @@ async def test_sync_to_drive_updates_one_file_in_place(
 
     # A later export, kept in sync: the same Drive file gets a new revision.
     fake_google.expire_access_tokens()  # and the token runs out on the way
-    second = await _export(drive_app, course.id, b"%PDF second")
+    second = await finished_export(drive_app, course.id, b"%PDF second")
     await happen(drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id)})
     assert await jobs.sync_export(ctx, sync_id=sync["id"]) == "synced"
     assert fake_google.file(sync["file_id"]).content == b"%PDF second"
@@ -256,15 +175,15 @@ async def test_sync_to_drive_updates_one_file_in_place(
 async def test_sync_refusals_are_clear_and_lose_nothing(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
-    user, headers = await _author(factory)
+    user, headers = await author(factory)
     course = await factory.course(user)
     other = await factory.course(user, "Other")
-    export = await _export(drive_app, course.id, b"%PDF")
+    export = await finished_export(drive_app, course.id, b"%PDF")
     url = f"/api/v1/courses/{course.id}/exports/{export.id}/drive"
     assert (await client.post(url, json={}, headers=headers)).json()[
         "error"
     ] == "drive_not_connected"
-    await _connect(client, headers)
+    await connect(client, headers)
     assert (await client.post(url, json={}, headers=headers)).json()[
         "error"
     ] == "drive_folder_required"
@@ -286,9 +205,9 @@ async def test_sync_refusals_are_clear_and_lose_nothing(
 async def test_a_revoked_grant_asks_for_a_new_connection(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
-    user, headers = await _author(factory)
+    user, headers = await author(factory)
     course = await factory.course(user)
-    sync_id, _ = await _sync_requested(drive_app, client, headers, course.id)
+    sync_id, _ = await sync_requested(drive_app, client, headers, course.id)
 
     fake_google.revoke_grants()  # the user removed Courzly in their Google account
     fake_google.expire_access_tokens()
@@ -303,15 +222,15 @@ async def test_a_revoked_grant_asks_for_a_new_connection(
     assert listed.status_code == 409
     assert listed.json()["error"] == "drive_reconnect_needed"
 
-    await _connect(client, headers)  # connecting again clears it
+    await connect(client, headers)  # connecting again clears it
     assert (await client.get(DRIVE, headers=headers)).json()["connected"] is True
 
 
 async def test_disconnecting_revokes_at_google_first(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
-    _, headers = await _author(factory)
-    await _connect(client, headers)
+    _, headers = await author(factory)
+    await connect(client, headers)
     fake_google.fail_next(Fault.SERVER_ERROR, on=frozenset({Endpoint.REVOKE}))
     down = await client.delete(DRIVE, headers=headers)
     assert down.status_code == 503
@@ -326,16 +245,16 @@ async def test_disconnecting_revokes_at_google_first(
 async def test_a_newer_export_queued_during_an_upload_goes_next_into_the_same_file(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
-    user, headers = await _author(factory)
+    user, headers = await author(factory)
     course = await factory.course(user)
-    sync_id, first = await _sync_requested(
+    sync_id, first = await sync_requested(
         drive_app, client, headers, course.id, data=b"%PDF first", keep_synced=True
     )
     ctx = job_context(drive_app)
 
     started = await jobs._start(ctx, uuid.UUID(sync_id))  # the job is uploading `first`...
     assert not isinstance(started, str)
-    second = await _export(drive_app, course.id, b"%PDF second")
+    second = await finished_export(drive_app, course.id, b"%PDF second")
     await happen(drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id)})
     uploaded = fake_google.add_folder("stand-in")  # ...and Drive answers with its file
     async with drive_app.state.sessions() as session:
@@ -351,10 +270,10 @@ async def test_a_newer_export_queued_during_an_upload_goes_next_into_the_same_fi
 async def test_a_sync_left_running_by_a_dead_worker_is_taken_up_again(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory, fake_google: FakeGoogle
 ) -> None:
-    user, headers = await _author(factory)
+    user, headers = await author(factory)
     course = await factory.course(user)
-    folder = await _connected_with_folder(client, headers)
-    export = await _export(drive_app, course.id, b"%PDF")
+    folder = await connected_with_folder(client, headers)
+    export = await finished_export(drive_app, course.id, b"%PDF")
     url = f"/api/v1/courses/{course.id}/exports/{export.id}/drive"
     sync_id = (await client.post(url, json={"folder_id": folder["id"]}, headers=headers)).json()[
         "id"
@@ -382,7 +301,7 @@ async def test_keeping_in_sync_ends_when_the_user_loses_the_course(
     async with drive_app.state.sessions() as session:
         session.add(CourseMember(course_id=course.id, user_id=member.id, role=Role.VIEWER))
         await session.commit()
-    sync_id, _ = await _sync_requested(
+    sync_id, _ = await sync_requested(
         drive_app, client, headers, course.id, data=b"%PDF first", keep_synced=True
     )
     ctx = job_context(drive_app)
@@ -391,7 +310,7 @@ async def test_keeping_in_sync_ends_when_the_user_loses_the_course(
     async with drive_app.state.sessions() as session:  # removed from the course
         await session.execute(delete(CourseMember).where(CourseMember.user_id == member.id))
         await session.commit()
-    second = await _export(drive_app, course.id, b"%PDF second")
+    second = await finished_export(drive_app, course.id, b"%PDF second")
     await happen(drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id)})
     assert await jobs.sync_export(ctx, sync_id=sync_id) == "failed"
     async with drive_app.state.sessions() as session:
@@ -405,8 +324,8 @@ async def test_keeping_in_sync_ends_when_the_user_loses_the_course(
 async def test_a_wrong_encryption_key_is_the_servers_problem_not_the_users(
     drive_app: Any, client: httpx.AsyncClient, factory: Factory
 ) -> None:
-    _, headers = await _author(factory)
-    await _connect(client, headers)
+    _, headers = await author(factory)
+    await connect(client, headers)
     right = drive_app.state.settings
     drive_app.state.settings = right.model_copy(update={"encryption_key": SecretStr("w" * 40)})
     try:

@@ -231,3 +231,83 @@ def test_chunk_sizes_must_suit_google(
 ) -> None:
     with pytest.raises(ValueError, match="multiple of 262144"):
         DriveClient(google_http, google_settings, "token", chunk_size=size)
+
+
+class Reserved:
+    """A caller's id reservation, as the sync job keeps it: the same id until it is spent."""
+
+    def __init__(self, drive: DriveClient, first: str | None = None) -> None:
+        self.drive, self.id, self.asked = drive, first, []
+
+    async def __call__(self, spent: str | None) -> str:
+        self.asked.append(spent)
+        if self.id is None or self.id == spent:
+            (self.id,) = await self.drive.generate_ids(1)
+        return self.id
+
+
+@pytest.mark.parametrize("data", [b"%PDF small", BIG], ids=["multipart", "resumable"])
+async def test_a_create_sent_again_under_its_id_updates_the_file_it_made(
+    drive_client: DriveClient, fake_google: FakeGoogle, drive_folder_id: str, data: bytes
+) -> None:
+    reserved = Reserved(drive_client)
+    first = await drive_client.upload(
+        name="a.pdf", data=b"one", media_type=PDF, folder_id=drive_folder_id, reserve_id=reserved
+    )
+    assert first.id == reserved.id
+    # Its answer never arrived, so the caller knows no file_id: it sends the create again.
+    again = await drive_client.upload(
+        name="a.pdf", data=data, media_type=PDF, folder_id=drive_folder_id, reserve_id=reserved
+    )
+
+    assert again.id == first.id
+    assert [f.id for f in fake_google.files if f.mime_type == PDF] == [first.id]
+    stored = fake_google.file(first.id)
+    assert (stored.content == data, stored.revisions) == (True, 2)  # not the bytes in a diff
+    kind = "multipart" if len(data) <= MULTIPART_LIMIT else "resumable"
+    sent = [
+        (r.method, r.params["uploadType"], r.status)
+        for r in fake_google.requests_to(Endpoint.UPLOAD)
+    ]
+    assert sent == [("POST", "multipart", 200), ("POST", kind, 409), ("PATCH", kind, 200)]
+    assert reserved.asked == [None, None]
+    generated = [
+        r for r in fake_google.requests_to(Endpoint.FILES) if r.path.endswith("/generateIds")
+    ]
+    assert [(r.params["count"], r.params["space"], r.params["type"]) for r in generated] == [
+        ("1", "drive", "files")
+    ]
+
+
+async def test_an_id_whose_file_went_to_the_trash_is_replaced(
+    drive_client: DriveClient, fake_google: FakeGoogle, drive_folder_id: str
+) -> None:
+    reserved = Reserved(drive_client)
+    first = await drive_client.upload(
+        name="a.pdf", data=b"one", media_type=PDF, folder_id=drive_folder_id, reserve_id=reserved
+    )
+    fake_google.trash(first.id)
+
+    again = await drive_client.upload(
+        name="a.pdf", data=b"two", media_type=PDF, folder_id=drive_folder_id, reserve_id=reserved
+    )
+
+    assert again.id != first.id
+    assert reserved.asked == [None, None, first.id]  # told it was spent: a fresh one
+    assert fake_google.file(again.id).content == b"two"
+    assert fake_google.file(first.id).content == b"one"  # left in the trash
+
+
+async def test_an_id_google_did_not_generate_is_refused_and_replaced(
+    drive_client: DriveClient, fake_google: FakeGoogle, drive_folder_id: str
+) -> None:
+    reserved = Reserved(drive_client, first="made-up-id")
+
+    created = await drive_client.upload(
+        name="a.pdf", data=b"one", media_type=PDF, folder_id=drive_folder_id, reserve_id=reserved
+    )
+
+    assert reserved.asked == [None, "made-up-id"]
+    assert created.id == reserved.id != "made-up-id"
+    refused = fake_google.requests_to(Endpoint.UPLOAD)[0]
+    assert refused.status == 400  # fileIdNotUsable, as Google answers

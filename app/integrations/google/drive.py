@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,12 @@ import httpx
 from app.config import Settings
 from app.integrations.google.errors import DriveFolderMissing, GoogleUnavailable
 from app.integrations.google.resumable import CHUNK_UNIT, upload_resumable
-from app.integrations.google.transport import json_object, raise_for_drive_status, send
+from app.integrations.google.transport import (
+    drive_error,
+    json_object,
+    raise_for_drive_status,
+    send,
+)
 
 FOLDER_MIME_TYPE = "application/vnd.google-apps.folder"
 FILE_FIELDS = "id,name,mimeType,parents,modifiedTime,webViewLink,trashed,size"
@@ -27,6 +33,10 @@ DEFAULT_CHUNK_SIZE = 32 * CHUNK_UNIT  # 8 MiB: few round trips, modest memory pe
 PAGE_SIZE = 100
 # Shared-drive folders answer 404 to requests that do not say they support them.
 _ALL_DRIVES = {"supportsAllDrives": "true"}
+# Called when a file must be created, for the id to create it under; the caller keeps the
+# id (say, in the database) before answering, so a retry is given the same one. Called
+# with that id again when it turned out spent: then a fresh one is wanted.
+ReserveId = Callable[[str | None], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,23 @@ class DriveClient:
         found = _drive_file(json_object(response))
         return None if found.trashed else found
 
+    async def generate_ids(self, count: int = 1) -> list[str]:
+        """Ids Google keeps for files this user creates later (`files.generateIds`)."""
+        response = await self._request(
+            "GET",
+            f"{self._files_url}/generateIds",
+            params={"count": str(count), "space": "drive", "type": "files"},
+        )
+        raise_for_drive_status(response)
+        ids = json_object(response).get("ids")
+        if (
+            not isinstance(ids, list)
+            or len(ids) != count
+            or not all(isinstance(i, str) and i for i in ids)
+        ):
+            raise GoogleUnavailable("Google Drive sent an unexpected answer; try again later.")
+        return [str(i) for i in ids]
+
     async def upload(
         self,
         *,
@@ -134,25 +161,65 @@ class DriveClient:
         media_type: str,
         folder_id: str,
         file_id: str | None = None,
+        reserve_id: ReserveId | None = None,
     ) -> DriveFile:
         """Replaces the content of `file_id` in place when it still exists (same id and
         link, a new revision, wherever the user moved it), else creates the file in
-        `folder_id`."""
+        `folder_id`: under the id `reserve_id` gives, when given, so that sending the
+        create again (its answer was lost, or the caller died before storing the file)
+        updates the file it made instead of making a second one."""
         metadata: dict[str, Any] = {"name": name, "mimeType": media_type}
         if file_id is not None and await self.get_file(file_id) is not None:
-            # Drive refuses `parents` in an update: the file stays where it is.
-            url = self._file_url(self._upload_url, file_id)
-            response = await self._send_content("PATCH", url, metadata, data, media_type)
-            if response.status_code != 404:  # 404: deleted meanwhile, so create it anew
-                raise_for_drive_status(response)
-                return _drive_file(json_object(response))
+            updated = await self._update(file_id, metadata, data, media_type)
+            if updated is not None:  # None: deleted meanwhile, so create it anew
+                return updated
         folder = await self.get_file(folder_id)
         if folder is None or folder.mime_type != FOLDER_MIME_TYPE:
             raise DriveFolderMissing(folder_id)
-        metadata["parents"] = [folder_id]
-        response = await self._send_content("POST", self._upload_url, metadata, data, media_type)
+        spent: str | None = None
+        for _ in range(2):  # a spent id is replaced once; a fresh one cannot be spent
+            new_id = await reserve_id(spent) if reserve_id is not None else None
+            created = await self._create(metadata, data, media_type, folder_id, new_id)
+            if created is not None:
+                return created
+            spent = new_id
+        raise GoogleUnavailable("Google Drive would not create the file; try again later.")
+
+    async def _create(
+        self,
+        metadata: dict[str, Any],
+        data: bytes,
+        media_type: str,
+        folder_id: str,
+        new_id: str | None,
+    ) -> DriveFile | None:
+        """The created file; None when `new_id` is spent (its file was trashed or deleted
+        since a create under it went through, or Google no longer takes it)."""
+        body = {**metadata, "parents": [folder_id], **({"id": new_id} if new_id else {})}
+        response = await self._send_content("POST", self._upload_url, body, data, media_type)
         if response.status_code == 404:
             raise DriveFolderMissing(folder_id)  # removed between the check and the upload
+        if new_id is not None and response.status_code in {400, 409}:
+            reason, _ = drive_error(response)
+            if response.status_code == 409:
+                # A create under this id went through before: update that file instead.
+                if await self.get_file(new_id) is None:
+                    return None
+                return await self._update(new_id, metadata, data, media_type)
+            if reason == "fileIdNotUsable":
+                return None
+        raise_for_drive_status(response)
+        return _drive_file(json_object(response))
+
+    async def _update(
+        self, file_id: str, metadata: dict[str, Any], data: bytes, media_type: str
+    ) -> DriveFile | None:
+        """The file with its new content; None when it is gone (404)."""
+        # Drive refuses `parents` in an update: the file stays where it is.
+        url = self._file_url(self._upload_url, file_id)
+        response = await self._send_content("PATCH", url, metadata, data, media_type)
+        if response.status_code == 404:
+            return None
         raise_for_drive_status(response)
         return _drive_file(json_object(response))
 

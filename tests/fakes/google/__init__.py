@@ -21,6 +21,7 @@ from tests.fakes.google.state import (
     Endpoint,
     FakeFile,
     Fault,
+    Hold,
     RecordedRequest,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "FakeFile",
     "FakeGoogle",
     "Fault",
+    "Hold",
     "RecordedRequest",
     "parse_query",
     "serving",

@@ -1,6 +1,7 @@
-"""The Drive v3 calls Courzly makes: files list/get/create, multipart uploads and
-resumable sessions. Strict where Google is (chunk alignment, `parents` not writable on
-update); resources carry every field whatever `fields` asks for."""
+"""The Drive v3 calls Courzly makes: files list/get/create/generateIds, multipart uploads
+and resumable sessions. Strict where Google is (chunk alignment, `parents` not writable on
+update, creates only under ids it generated, 409 when that id is taken); resources carry
+every field whatever `fields` asks for."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from starlette.responses import JSONResponse, Response
 
 from tests.fakes.google.errors import drive_error, not_found
 from tests.fakes.google.query import parse_query
-from tests.fakes.google.state import CHUNK_UNIT, DRIVE_FILE, FOLDER, FakeFile, GoogleState, Session
+from tests.fakes.google.state import (
+    CHUNK_UNIT,
+    DRIVE_FILE,
+    FOLDER,
+    FakeFile,
+    GoogleState,
+    Session,
+    new_id,
+)
 
 _RANGE = re.compile(r"bytes (?:(\d+)-(\d+)|\*)/(\d+|\*)")
 
@@ -90,6 +99,21 @@ class Drive:
             answer["nextPageToken"] = str(start + size)
         return JSONResponse(answer)
 
+    def generate_ids(self, request: Request, body: bytes) -> Response:
+        """files.generateIds: ids a later create by this user may name."""
+        query = request.query_params
+        try:
+            count = int(query.get("count", "10"))
+        except ValueError:
+            count = 0
+        if not 1 <= count <= 1000:
+            return drive_error(400, "invalid", "Invalid Value", location="count")
+        if query.get("space", "drive") != "drive" or query.get("type", "files") != "files":
+            return drive_error(400, "invalid", "Invalid Value", location="space")
+        ids = [new_id() for _ in range(count)]
+        self.state.generated.update(ids)
+        return JSONResponse({"kind": "drive#generatedIds", "space": "drive", "ids": ids})
+
     def get_file(self, request: Request, body: bytes) -> Response:
         file = self.state.files.get(request.path_params["id"])
         return JSONResponse(self._resource(file)) if file else not_found(request.path_params["id"])
@@ -99,12 +123,15 @@ class Drive:
             metadata = json.loads(body or b"{}")
         except ValueError:
             return drive_error(400, "parseError", "Parse Error")
-        missing = self._missing_parent(metadata)
-        if missing:
-            return missing
+        refused = self._missing_parent(metadata) or self._id_refusal(metadata)
+        if refused:
+            return refused
         mime_type = metadata.get("mimeType", "application/octet-stream")
         created = self.state.new_file(
-            metadata.get("name", "Untitled"), mime_type, metadata.get("parents") or []
+            metadata.get("name", "Untitled"),
+            mime_type,
+            metadata.get("parents") or [],
+            metadata.get("id"),
         )
         return JSONResponse(self._resource(created))
 
@@ -130,9 +157,11 @@ class Drive:
                 "Use the addParents and removeParents parameters instead."
             )
             return drive_error(403, "fieldNotWritable", message)
-        missing = self._missing_parent(metadata)
-        if missing:
-            return missing
+        refused = self._missing_parent(metadata)
+        if file_id is None:
+            refused = refused or self._id_refusal(metadata)
+        if refused:
+            return refused
         if kind == "multipart":
             stored = self._store(file_id, metadata, media_type, content)
             return JSONResponse(self._resource(stored))
@@ -173,6 +202,9 @@ class Drive:
                 keep = limit - limit % CHUNK_UNIT
             session.received += body[:keep]
             if final and keep == len(body):
+                refused = None if session.file_id else self._id_refusal(session.metadata)
+                if refused:  # made under the same id by another upload meanwhile
+                    return refused
                 content = bytes(session.received)
                 session.result = self._store(
                     session.file_id, session.metadata, session.media_type, content
@@ -188,7 +220,10 @@ class Drive:
         mime_type = metadata.get("mimeType") or media_type or "application/octet-stream"
         if file_id is None:
             target = self.state.new_file(
-                metadata.get("name", "Untitled"), mime_type, metadata.get("parents") or []
+                metadata.get("name", "Untitled"),
+                mime_type,
+                metadata.get("parents") or [],
+                metadata.get("id"),
             )
         else:
             target = self.state.files[file_id]
@@ -196,6 +231,19 @@ class Drive:
         target.content, target.revisions = content, target.revisions + 1
         target.modified = datetime.now(UTC) + timedelta(microseconds=1)
         return target
+
+    def _id_refusal(self, metadata: dict[str, Any]) -> Response | None:
+        """Why a create may not use the id it names: Google takes only ids it generated
+        for the caller, and answers 409 when a file has that id already."""
+        wanted = metadata.get("id")
+        if wanted is None:
+            return None
+        if wanted not in self.state.generated:
+            message = "The provided file ID is not usable."
+            return drive_error(400, "fileIdNotUsable", message, location="file.id")
+        if wanted in self.state.files:
+            return drive_error(409, "duplicate", "A file already exists with the provided ID.")
+        return None
 
     def _missing_parent(self, metadata: dict[str, Any]) -> Response | None:
         for parent in metadata.get("parents") or []:

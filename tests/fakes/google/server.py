@@ -23,6 +23,7 @@ from tests.fakes.google.state import (
     FakeFile,
     Fault,
     GoogleState,
+    Hold,
     RecordedRequest,
 )
 from tests.fakes.threaded import serving_app
@@ -45,6 +46,10 @@ class FakeGoogle:
                 self._route("/token", Endpoint.TOKEN, ["POST"], oauth.token),
                 self._route("/revoke", Endpoint.REVOKE, ["POST"], oauth.revoke),
                 self._route(files, Endpoint.FILES, ["GET"], drive.list_files, drive=True),
+                # Before files/{id}, which would take "generateIds" for an id.
+                self._route(
+                    files + "/generateIds", Endpoint.FILES, ["GET"], drive.generate_ids, drive=True
+                ),
                 self._route(files, Endpoint.FILES, ["POST"], drive.create_file, drive=True),
                 self._route(files + "/{id}", Endpoint.FILES, ["GET"], drive.get_file, drive=True),
                 self._route(upload, Endpoint.UPLOAD, ["POST"], drive.upload, drive=True),
@@ -118,6 +123,19 @@ class FakeGoogle:
         with self.state.lock:
             self.state.faults.extend([(Fault(fault), frozenset(on))] * times)
 
+    def hold_next(
+        self, on: Iterable[Endpoint], *, carried_out: bool = False, seconds: float = 15.0
+    ) -> Hold:
+        """The next request to the `on` endpoints waits (its token already checked) until
+        the test calls `release()` on the returned Hold, or `seconds` pass; its `arrived`
+        is set when the request gets there. `carried_out`: the request is carried out
+        first and only its answer waits, so a client that times out meanwhile never
+        learns that it went through."""
+        hold = Hold(frozenset(on), carried_out, seconds)
+        with self.state.lock:
+            self.state.holds.append(hold)
+        return hold
+
     def add_folder(self, name: str, parent: str | None = None) -> str:
         with self.state.lock:
             return self.state.new_file(name, FOLDER, [parent] if parent else []).id
@@ -171,8 +189,12 @@ class FakeGoogle:
             body = await request.body()
             state = self.state
             with state.lock:
-                response = self._drive.auth_error(request) if drive else None
-                response = response or self._fault(endpoint) or handler(request, body)
+                refused = self._drive.auth_error(request) if drive else None
+                hold = None if refused else state.take_hold(endpoint)
+            if hold is not None and not hold.carried_out:
+                await hold.wait()  # outside the lock: other requests go on meanwhile
+            with state.lock:
+                response = refused or self._fault(endpoint) or handler(request, body)
                 headers = {k: v for k, v in request.headers.items() if k != "authorization"}
                 state.requests.append(
                     RecordedRequest(
@@ -185,6 +207,8 @@ class FakeGoogle:
                         response.status_code,
                     )
                 )
+            if hold is not None and hold.carried_out:
+                await hold.wait()
             return response
 
         return Route(path, run, methods=methods)

@@ -4,6 +4,7 @@ and touch it only under its lock."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import threading
 from collections import deque
@@ -41,6 +42,10 @@ FAULTS = {
     Fault.QUOTA: (403, "storageQuotaExceeded", "The user's Drive storage quota has been exceeded."),
     Fault.USER_RATE_LIMIT: (403, "userRateLimitExceeded", "User Rate Limit Exceeded"),
 }
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(18)
 
 
 @dataclass
@@ -91,6 +96,27 @@ class Session:
     result: FakeFile | None = None
 
 
+@dataclass
+class Hold:
+    """A request held up: before it is carried out, or (`carried_out`) after, with its
+    answer held back, as when the answer is lost on the way and the client times out.
+    Held until the test calls `release()`, or `seconds` pass."""
+
+    endpoints: frozenset[Endpoint]
+    carried_out: bool
+    seconds: float
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+    async def wait(self) -> None:
+        """In the server's event loop: other requests go on meanwhile."""
+        self.arrived.set()
+        await asyncio.to_thread(self.released.wait, self.seconds)
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     endpoint: Endpoint
@@ -130,11 +156,24 @@ class GoogleState:
             self.sessions: dict[str, Session] = {}
             self.faults: deque[tuple[Fault, frozenset[Endpoint]]] = deque()
             self.requests: list[RecordedRequest] = []
+            # Ids from files.generateIds: a create may name one of these, and no other.
+            self.generated: set[str] = set()
+            for hold in getattr(self, "holds", []):
+                hold.release()  # a request still held from the last test goes on
+            self.holds: list[Hold] = []
 
-    def new_file(self, name: str, mime_type: str, parents: list[str]) -> FakeFile:
-        created = FakeFile(secrets.token_urlsafe(18), name, mime_type, parents)
+    def new_file(
+        self, name: str, mime_type: str, parents: list[str], file_id: str | None = None
+    ) -> FakeFile:
+        created = FakeFile(file_id or new_id(), name, mime_type, parents)
         self.files[created.id] = created
         return created
+
+    def take_hold(self, endpoint: Endpoint) -> Hold | None:
+        for index, hold in enumerate(self.holds):
+            if endpoint in hold.endpoints:
+                return self.holds.pop(index)
+        return None
 
     def take_fault(self, endpoint: Endpoint) -> Fault | None:
         """The first queued fault aimed at `endpoint`, consumed; faults aimed elsewhere
