@@ -929,7 +929,7 @@ export interface paths {
         /**
          * Disconnect
          * @description Revokes Courzly's access at Google, then forgets the tokens (503 when Google cannot
-         *     be reached: the connection stays, try again).
+         *     be reached, or this server cannot read the tokens: the connection stays, try again).
          */
         delete: operations["disconnect_api_v1_integrations_drive_delete"];
         options?: never;
