@@ -31,12 +31,26 @@ def ensure_web_build() -> Path:
     return WEB_BUILD
 
 
-@asynccontextmanager
-async def live_server(settings: Settings) -> AsyncIterator[str]:
-    application = create_app(settings.model_copy(update={"web_app_dir": ensure_web_build()}))
+def loopback_listener() -> socket.socket:
+    """A socket bound to an ephemeral port on 127.0.0.1, not yet serving: its `site_url`
+    is known before the settings are, for a test whose settings must name the site (an
+    OAuth redirect URI under PUBLIC_URL)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
+    return listener
+
+
+def site_url(listener: socket.socket) -> str:
+    return f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+@asynccontextmanager
+async def live_server(
+    settings: Settings, listener: socket.socket | None = None
+) -> AsyncIterator[str]:
+    """Serves on `listener` (closed on the way out) or on a new ephemeral port."""
+    application = create_app(settings.model_copy(update={"web_app_dir": ensure_web_build()}))
+    listener = listener or loopback_listener()
     config = uvicorn.Config(application, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[listener]))
@@ -45,7 +59,7 @@ async def live_server(settings: Settings) -> AsyncIterator[str]:
             task.result()  # startup failed: raise its error here
         await asyncio.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield site_url(listener)
     finally:
         server.should_exit = True
         await task
