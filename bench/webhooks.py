@@ -49,6 +49,7 @@ from bench.seed import admin_database_url, bench_database, clean_redis, redis_ur
 from tests.workers import running_worker
 
 RESULTS = Path(__file__).resolve().parent / "results"
+WARM_UP_EVENTS = 10
 
 
 class Arrivals:
@@ -126,12 +127,7 @@ async def append_events(ctx: JobContext, course: Course, count: int, tag: str) -
     """Appends/s, each event in its own transaction as the workflow appends them."""
     started = time.perf_counter()
     for n in range(count):
-        async with ctx.sessions() as session:
-            event = await events.append(
-                session, course.id, None, EventType.RUN_FAILED, {"error": f"{tag}{n}"}
-            )
-            await session.commit()
-        await events.publish(ctx.redis, ctx.keys, [event])  # as the workflow does
+        await _append(ctx, course, f"{tag}{n}")
     return count / (time.perf_counter() - started)
 
 
@@ -143,21 +139,35 @@ async def deliver_all(ctx: JobContext, endpoint_id: str, count: int, arrivals: A
     return count / (time.perf_counter() - started)
 
 
+async def _append(ctx: JobContext, course: Course, marker: str) -> float:
+    """Append and publish an event as the workflow does; returns when it was committed."""
+    async with ctx.sessions() as session:
+        event = await events.append(
+            session, course.id, None, EventType.RUN_FAILED, {"error": marker}
+        )
+        await session.commit()
+    committed = time.monotonic()
+    await events.publish(ctx.redis, ctx.keys, [event])
+    return committed
+
+
 async def latencies(
     ctx: JobContext, course: Course, settings: Settings, count: int, arrivals: Arrivals
 ) -> list[float]:
     """Commit-to-arrival seconds with a real worker, events 0.2 s apart."""
     committed: dict[str, float] = {}
     async with running_worker(settings):
+        # Steady state: a few events through first (a fresh worker's first jobs wait on its
+        # start-up: its subscription, its pools, its job loop).
+        warm_up = [f"warm-up-{n}" for n in range(WARM_UP_EVENTS)]
+        for marker in warm_up:
+            await _append(ctx, course, marker)
+            await asyncio.sleep(0.2)
+        if not await asyncio.to_thread(arrivals.wait_for, warm_up, 30.0):
+            raise RuntimeError("the worker delivered nothing within 30 s")
         for n in range(count):
             marker = f"e{n}"
-            async with ctx.sessions() as session:
-                event = await events.append(
-                    session, course.id, None, EventType.RUN_FAILED, {"error": marker}
-                )
-                await session.commit()
-            committed[marker] = time.monotonic()
-            await events.publish(ctx.redis, ctx.keys, [event])
+            committed[marker] = await _append(ctx, course, marker)
             await asyncio.sleep(0.2)
         if not await asyncio.to_thread(arrivals.wait_for, list(committed), 30.0):
             raise RuntimeError("some events never arrived within 30 s")

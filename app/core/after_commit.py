@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 log = logging.getLogger("courzly.after_commit")
-Action = Callable[[], Awaitable[None]]
+Action = Callable[[], Awaitable[object]]
 _KEY = "courzly_after_commit"
 _running: set[asyncio.Task[None]] = set()  # strong references, so tasks are not collected
 

@@ -65,10 +65,10 @@ class JobQueue:
 
     async def enqueue(
         self, name: str, *, key: str | None = None, job_timeout: int = 3600, **kwargs: Any
-    ) -> None:
+    ) -> bool:
         """Queue a job; with `key`, a job already queued or running under that key is not
-        doubled. Retries back off exponentially; a job whose worker stops sending heartbeats
-        (killed, host lost) is swept and retried by another worker."""
+        doubled (False says so). Retries back off exponentially; a job whose worker stops
+        sending heartbeats (killed, host lost) is swept and retried by another worker."""
         options: dict[str, Any] = {
             "timeout": job_timeout,
             "retries": 5,
@@ -81,7 +81,7 @@ class JobQueue:
         }
         if key is not None:
             options["key"] = key
-        await self.saq.enqueue(name, **options, **kwargs)
+        return await self.saq.enqueue(name, **options, **kwargs) is not None
 
     async def close(self) -> None:
         # Shutting down while Redis is unreachable must still shut down cleanly.

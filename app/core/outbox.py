@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio.client import PubSub
@@ -21,31 +22,45 @@ from app.core.jobs import JobContext
 from app.core.tasks import cancel_and_wait, stop_if_cancelled
 
 log = logging.getLogger("courzly.outbox")
-Dispatch = Callable[[JobContext], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    """A round's work: jobs queued, and due entries whose job was already queued or running
+    (one running may have looked at its queue just before the entry was committed)."""
+
+    queued: int
+    busy: int = 0
+
+
+Dispatch = Callable[[JobContext], Awaitable[Dispatched]]
 EVERY_SECONDS = 2.0
+SOON_SECONDS = 0.25
 
 
-async def _round(ctx: JobContext, rounds: Sequence[Dispatch]) -> None:
+async def _round(ctx: JobContext, rounds: Sequence[Dispatch]) -> int:
+    busy = 0
     for dispatch in rounds:
         try:
-            await dispatch(ctx)
+            busy += (await dispatch(ctx)).busy
         except Exception:  # the database or Redis away: tried again next round
             log.exception("outbox dispatch failed", extra={"round": dispatch.__qualname__})
+    return busy
 
 
-async def _woken(pubsub: PubSub | None, stop: asyncio.Event) -> None:
+async def _woken(pubsub: PubSub | None, stop: asyncio.Event, period: float) -> None:
     """Return on a feed notice (the ones that came meanwhile coalesce), on `stop`, or after
-    the period."""
+    `period`."""
     stopped = asyncio.ensure_future(stop.wait())
     waits: set[asyncio.Future[Any]] = {stopped}
     if pubsub is not None:
         waits.add(
             asyncio.ensure_future(
-                pubsub.get_message(ignore_subscribe_messages=True, timeout=EVERY_SECONDS)
+                pubsub.get_message(ignore_subscribe_messages=True, timeout=period)
             )
         )
     try:
-        await asyncio.wait(waits, timeout=EVERY_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waits, timeout=period, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for waiting in waits:
             waiting.cancel()
@@ -71,11 +86,16 @@ async def dispatch_forever(
     cancel: a cancel landing as a read's own timeout fires can be taken for that timeout."""
     pubsub = await _subscribe(ctx, wake_channel)
     try:
+        looked_again = False
         while not stop.is_set():
-            await _round(ctx, rounds)
+            busy = await _round(ctx, rounds)
             stop_if_cancelled()
+            # A job that was running may have missed what was just committed: look again
+            # soon, once (a long job must not make the loop spin).
+            soon = busy > 0 and not looked_again
+            looked_again = soon
             try:
-                await _woken(pubsub, stop)
+                await _woken(pubsub, stop, SOON_SECONDS if soon else EVERY_SECONDS)
             except (RedisError, OSError):
                 log.warning("outbox lost its wake-up channel; polling until Redis is back")
                 await asyncio.sleep(EVERY_SECONDS)

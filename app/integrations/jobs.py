@@ -14,6 +14,7 @@ from app.core.db import utcnow
 from app.core.errors import CourzlyError
 from app.core.jobs import JobContext, job
 from app.core.metrics import DRIVE_SYNCS
+from app.core.outbox import Dispatched
 from app.core.permissions import Permission
 from app.courses import service as courses
 from app.courses.models import Course
@@ -188,7 +189,7 @@ def _finish(
         sync.error = error or "Google Drive did not take the file."
 
 
-async def dispatch_due(ctx: JobContext) -> int:
+async def dispatch_due(ctx: JobContext) -> Dispatched:
     """Queue the job of every queued sync, and of any left running by a dead worker."""
     async with ctx.sessions() as session:
         queued = await repository.queued(session, utcnow() - STALE_AFTER, DISPATCH_BATCH)
@@ -196,4 +197,4 @@ async def dispatch_due(ctx: JobContext) -> int:
         await ctx.queue.enqueue(
             JOB, key=f"drive:{sync_id}", job_timeout=JOB_TIMEOUT_SECONDS, sync_id=str(sync_id)
         )
-    return len(queued)
+    return Dispatched(queued=len(queued))  # keyed per entry: a refused one is being sent

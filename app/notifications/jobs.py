@@ -10,6 +10,7 @@ from datetime import timedelta
 from app.core.db import utcnow
 from app.core.jobs import JobContext, job
 from app.core.metrics import MAIL
+from app.core.outbox import Dispatched
 from app.notifications import repository, service
 from app.notifications.errors import InvalidNotification, MailPermanentError, MailTemporaryError
 from app.notifications.kinds import NotificationKind
@@ -75,7 +76,7 @@ async def send(ctx: JobContext, *, notification_id: str) -> str:
         return row.status.value
 
 
-async def dispatch_due(ctx: JobContext) -> int:
+async def dispatch_due(ctx: JobContext) -> Dispatched:
     async with ctx.sessions() as session:
         due = await repository.due(session, utcnow(), DISPATCH_BATCH)
     for notification_id in due:
@@ -85,4 +86,4 @@ async def dispatch_due(ctx: JobContext) -> int:
             job_timeout=300,
             notification_id=str(notification_id),
         )
-    return len(due)
+    return Dispatched(queued=len(due))  # keyed per entry: a refused one is being sent

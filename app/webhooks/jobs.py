@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.db import utcnow
 from app.core.jobs import JobContext, job
 from app.core.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_ENDPOINTS_DISABLED, WEBHOOK_LATENCY
+from app.core.outbox import Dispatched
 from app.webhooks import delivery, repository, schedule, service
 from app.webhooks.delivery import Attempt
 from app.webhooks.destinations import DestinationError, check, networks
@@ -153,16 +154,19 @@ async def _disable(
     await service.tell_owner_disabled(session, endpoint, reason, failures)
 
 
-async def dispatch_due(ctx: JobContext) -> int:
+async def dispatch_due(ctx: JobContext) -> Dispatched:
     """Queue the delivery job of every endpoint with a message due (keyed: an endpoint
-    whose job is already queued or running is not queued twice)."""
+    whose job is already queued or running is not queued twice; the dispatcher then looks
+    again shortly, in case that job looked at its queue just before the new message)."""
     async with ctx.sessions() as session:
         due = await repository.due_endpoints(session, utcnow(), DISPATCH_BATCH)
+    busy = 0
     for endpoint_id in due:
-        await ctx.queue.enqueue(
+        queued = await ctx.queue.enqueue(
             JOB,
             key=job_key(endpoint_id),
             job_timeout=JOB_TIMEOUT_SECONDS,
             endpoint_id=str(endpoint_id),
         )
-    return len(due)
+        busy += not queued
+    return Dispatched(queued=len(due) - busy, busy=busy)

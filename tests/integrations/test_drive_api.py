@@ -145,7 +145,7 @@ async def test_sync_to_drive_updates_one_file_in_place(
     queued = await client.post(url, json={"keep_synced": True}, headers=headers)
     assert queued.status_code == 202
     assert queued.json()["status"] == "queued"
-    assert await jobs.dispatch_due(ctx) == 1
+    assert (await jobs.dispatch_due(ctx)).queued == 1
     assert await jobs.sync_export(ctx, sync_id=queued.json()["id"]) == "synced"
     (sync,) = (await client.get(f"/api/v1/courses/{course.id}/drive-syncs", headers=headers)).json()
     stored = fake_google.file(sync["file_id"])
@@ -286,9 +286,9 @@ async def test_a_sync_left_running_by_a_dead_worker_is_taken_up_again(
             )
         )
         await session.commit()
-    assert await jobs.dispatch_due(ctx) == 1
+    assert (await jobs.dispatch_due(ctx)).queued == 1
     assert await jobs.sync_export(ctx, sync_id=sync_id) == "synced"
-    assert await jobs.dispatch_due(ctx) == 0
+    assert (await jobs.dispatch_due(ctx)).queued == 0
 
 
 async def test_keeping_in_sync_ends_when_the_user_loses_the_course(

@@ -102,7 +102,7 @@ async def test_a_worker_that_dies_after_google_made_the_file_leaves_no_second_on
     async with drive_app.state.sessions() as session:  # long ago: taken up again
         await session.execute(update(DriveSync).values(updated_at=utcnow() - timedelta(minutes=30)))
         await session.commit()
-    assert await jobs.dispatch_due(ctx) == 1
+    assert (await jobs.dispatch_due(ctx)).queued == 1
     assert await jobs.sync_export(ctx, sync_id=sync_id) == "synced"
 
     (stored,) = _exports(fake_google)

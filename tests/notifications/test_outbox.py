@@ -230,7 +230,7 @@ async def test_due_mail_is_queued_once_per_notification(app: Any, factory: Facto
     course = await factory.course(author)
     await happen(app, course, EventType.RUN_FAILED, {"error": "x"})
     ctx = job_context(app)
-    assert await jobs.dispatch_due(ctx) == 1
+    assert (await jobs.dispatch_due(ctx)).queued == 1
     async with app.state.sessions() as session:
         await session.execute(
             update(Notification).values(
@@ -238,7 +238,7 @@ async def test_due_mail_is_queued_once_per_notification(app: Any, factory: Facto
             )
         )
         await session.commit()
-    assert await jobs.dispatch_due(ctx) == 0  # not due yet
+    assert (await jobs.dispatch_due(ctx)).queued == 0  # not due yet
 
 
 async def test_two_unsubscribes_at_once_both_succeed(
