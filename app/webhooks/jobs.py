@@ -5,7 +5,6 @@ each endpoint whose next message is due."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -18,8 +17,7 @@ from app.core.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_ENDPOINTS_DISABLED, WEBHO
 from app.core.outbox import Dispatched
 from app.webhooks import delivery, repository, schedule, service
 from app.webhooks.delivery import Attempt
-from app.webhooks.destinations import DestinationError, check, networks
-from app.webhooks.errors import SecretUnreadable
+from app.webhooks.errors import InvalidDestination, SecretUnreadable
 from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger("courzly.webhooks")
@@ -84,10 +82,9 @@ async def _attempt(
 ) -> Attempt:
     try:
         # Checked again at each attempt: the name may resolve elsewhere since it was saved.
-        allowed = networks(ctx.settings.webhook_allowed_networks)
-        destination = await asyncio.to_thread(check, url, allowed)
-    except DestinationError as exc:
-        return Attempt(None, 0, "", str(exc))
+        destination = await service.checked_destination(ctx.settings, url)
+    except InvalidDestination as exc:
+        return Attempt(None, 0, "", exc.detail)
     return await delivery.send(destination, message_id, payload, secrets, utcnow())
 
 
