@@ -429,11 +429,10 @@ async def on_event(session: AsyncSession, event: WorkflowEvent) -> None:
     """A finished export goes to every Drive file kept in sync with its course and format."""
     if event.type != "export.ready":
         return
-    export = await exports.get_export(session, uuid.UUID(event.payload["export_id"]))
-    if export is not None:
-        await repository.follow_export(
-            session, export.course_id, export.format, export.id, utcnow()
-        )
+    export_id = uuid.UUID(event.payload["export_id"])  # the event names all it takes
+    await repository.follow_export(
+        session, event.course_id, event.payload["format"], export_id, utcnow()
+    )
 
 
 async def reseal(session: AsyncSession, settings: Settings) -> tuple[int, int]:

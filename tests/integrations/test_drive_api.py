@@ -156,7 +156,9 @@ async def test_sync_to_drive_updates_one_file_in_place(
     # A later export, kept in sync: the same Drive file gets a new revision.
     fake_google.expire_access_tokens()  # and the token runs out on the way
     second = await finished_export(drive_app, course.id, b"%PDF second")
-    await happen(drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id)})
+    await happen(
+        drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id), "format": "pdf"}
+    )
     assert await jobs.sync_export(ctx, sync_id=sync["id"]) == "synced"
     assert fake_google.file(sync["file_id"]).content == b"%PDF second"
     assert fake_google.file(sync["file_id"]).revisions == 2
@@ -255,7 +257,9 @@ async def test_a_newer_export_queued_during_an_upload_goes_next_into_the_same_fi
     started = await jobs._start(ctx, uuid.UUID(sync_id))  # the job is uploading `first`...
     assert not isinstance(started, str)
     second = await finished_export(drive_app, course.id, b"%PDF second")
-    await happen(drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id)})
+    await happen(
+        drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id), "format": "pdf"}
+    )
     uploaded = fake_google.add_folder("stand-in")  # ...and Drive answers with its file
     async with drive_app.state.sessions() as session:
         sync = await session.get(DriveSync, uuid.UUID(sync_id))
@@ -311,7 +315,9 @@ async def test_keeping_in_sync_ends_when_the_user_loses_the_course(
         await session.execute(delete(CourseMember).where(CourseMember.user_id == member.id))
         await session.commit()
     second = await finished_export(drive_app, course.id, b"%PDF second")
-    await happen(drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id)})
+    await happen(
+        drive_app, course, EventType.EXPORT_READY, {"export_id": str(second.id), "format": "pdf"}
+    )
     assert await jobs.sync_export(ctx, sync_id=sync_id) == "failed"
     async with drive_app.state.sessions() as session:
         sync = await session.get(DriveSync, uuid.UUID(sync_id))

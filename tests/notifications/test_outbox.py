@@ -56,7 +56,9 @@ async def test_course_events_mail_the_people_concerned(app: Any, factory: Factor
     }
     await happen(app, course, EventType.DECISION_MADE, decision | {"feedback": "Too long"})
     await happen(app, course, EventType.RUN_FAILED, {"error": "The model refused."})
-    await happen(app, course, EventType.EXPORT_READY, {"export_id": str(export.id)})
+    await happen(
+        app, course, EventType.EXPORT_READY, {"export_id": str(export.id), "format": "pdf"}
+    )
     await happen(app, course, EventType.LESSON_TOKENS, {"text": "nobody is mailed this"})
 
     mail = {(m.user_id, m.kind): m.context for m in await _queued(app)}
@@ -208,7 +210,9 @@ async def test_a_refused_recipient_is_not_retried_and_off_means_skipped(
     author = await factory.user(Role.EDITOR)
     course = await factory.course(author)
     await happen(app, course, EventType.RUN_FAILED, {"error": "x"})
-    await happen(app, course, EventType.EXPORT_READY, {"export_id": str(uuid.uuid4())})
+    await happen(
+        app, course, EventType.EXPORT_READY, {"export_id": str(uuid.uuid4()), "format": "pdf"}
+    )
     await happen(app, course, EventType.RUN_FAILED, {"error": "y"})
     first, second = await _queued(app)
     with smtp_server() as server:
