@@ -255,7 +255,7 @@ def reseal() -> None:
     """Seal webhook secrets and Google tokens again with the current ENCRYPTION_KEY, after
     moving the old key to ENCRYPTION_KEY_PREVIOUS (docs/operations.md, "Rotating secrets")."""
     from app.core.db import create_engine, session_factory
-    from app.integrations import service as drive
+    from app.integrations import tokens as drive
     from app.webhooks import service as webhooks
 
     async def run(live: Settings) -> list[tuple[str, int, int]]:

@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 
 from app.core.redis import Keys
 from app.integrations.google.transport import google_client
-from app.integrations.service import GoogleContext
+from app.integrations.tokens import GoogleContext
 
 
 async def _google(request: Request) -> AsyncIterator[GoogleContext]:

@@ -23,11 +23,12 @@ from app.exports.formats.all import FORMATS
 from app.exports.jobs import file_name
 from app.exports.models import Export
 from app.exports.storage import storage_for
-from app.integrations import repository, service
+from app.integrations import repository
 from app.integrations.google.drive import DriveClient, DriveFile
 from app.integrations.google.errors import GoogleUnavailable
 from app.integrations.google.transport import google_client
 from app.integrations.models import DriveSync, SyncStatus
+from app.integrations.tokens import GoogleContext, with_drive
 from app.users.models import User
 
 log = logging.getLogger("courzly.drive")
@@ -53,7 +54,7 @@ async def sync_export(ctx: JobContext, *, sync_id: str) -> str:
         log.exception("drive sync could not read the export", extra={"sync": sync_id})
         data, error = None, "The export file could not be read; the error is in the worker's log."
     async with google_client() as client:
-        google = service.GoogleContext(ctx.settings, client, ctx.sessions)
+        google = GoogleContext(ctx.settings, client, ctx.sessions)
         for attempt in range(1, TRIES + 1 if data is not None else 1):
             try:
                 uploaded = await _upload(ctx, google, uuid.UUID(sync_id), name, data or b"", fmt)
@@ -124,14 +125,14 @@ async def _refusal(session: AsyncSession, sync: DriveSync, export: Export | None
 
 async def _upload(
     ctx: JobContext,
-    google: service.GoogleContext,
+    google: GoogleContext,
     sync_id: uuid.UUID,
     name: str,
     data: bytes,
     fmt: Format,
 ) -> DriveFile | None:
     """The file as Drive now holds it; None when the sync was deleted. No transaction is
-    open while Drive takes the file (see `service.GoogleContext`)."""
+    open while Drive takes the file (see `GoogleContext`)."""
     async with ctx.sessions() as session:
         sync = await session.get(DriveSync, sync_id)
         if sync is None:
@@ -162,7 +163,7 @@ async def _upload(
             reserve_id=lambda spent: reserve(drive, spent),
         )
 
-    return await service.with_drive(google, user_id, upload)
+    return await with_drive(google, user_id, upload)
 
 
 def _finish(

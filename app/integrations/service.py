@@ -11,50 +11,39 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, TypeVar
 
-import httpx
 import orjson
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.config import Settings
 from app.core.db import utcnow
 from app.core.redis import Keys
-from app.core.sealing import SealError, sealer_for
 from app.courses.service import CourseAccess
 from app.exports import repository as exports
 from app.exports.errors import ExportNotFound, ExportNotReady
 from app.exports.models import ExportStatus
 from app.integrations import repository
 from app.integrations.errors import (
-    DriveNotConnected,
-    DriveReconnectNeeded,
     NoFolderChosen,
     NotAFolder,
     SyncNotFound,
-    TokensUnreadable,
 )
 from app.integrations.google import oauth
-from app.integrations.google.drive import FOLDER_MIME_TYPE, DriveClient, DriveFile, Folder
+from app.integrations.google.drive import FOLDER_MIME_TYPE, DriveFile, Folder
 from app.integrations.google.errors import (
-    GoogleAuthRevoked,
     GoogleNotConfigured,
-    GoogleTokenExpired,
 )
 from app.integrations.models import DriveSync, GoogleConnection, SyncStatus
 from app.integrations.schemas import DriveStatus, SyncRequest
+from app.integrations.tokens import GoogleContext, open_token, sealed, usable, with_drive
 from app.realtime.models import WorkflowEvent
 from app.users.models import User
 
-T = TypeVar("T")
 FLOW_TTL_SECONDS = 600
 FLOW_COOKIE = "courzly_drive_flow"
-REFRESH_MARGIN = timedelta(minutes=2)
 
 
 def configured(settings: Settings) -> bool:
@@ -90,21 +79,6 @@ async def start_connect(settings: Settings, redis: Redis, keys: Keys, user: User
 
 class FlowRefused(Exception):
     """Why a callback cannot connect anything, in words for the settings page."""
-
-
-@dataclass(frozen=True)
-class GoogleContext:
-    """What talking to Google takes: the settings, one HTTP client, and a session factory
-    for the short transactions that read and refresh the tokens. Never the caller's
-    session: no transaction (nor the lock on the connection row) is held open while
-    Google answers, which may take minutes for an upload."""
-
-    settings: Settings
-    client: httpx.AsyncClient
-    sessions: async_sessionmaker[AsyncSession]
-
-    def drive(self, access_token: str) -> DriveClient:
-        return DriveClient(self.client, self.settings, access_token)
 
 
 async def _release(session: AsyncSession) -> None:
@@ -149,7 +123,7 @@ async def finish_connect(
         session,
         {
             "user_id": user.id,
-            **_sealed(google.settings, user.id, tokens),
+            **sealed(google.settings, user.id, tokens),
             "account_email": tokens.email or "",
             "connected_at": utcnow(),
             "revoked_at": None,
@@ -195,25 +169,6 @@ async def _forget_other_account(session: AsyncSession, row: GoogleConnection) ->
     await session.flush()
 
 
-def _context(user_id: uuid.UUID, which: str) -> str:
-    return f"google:{user_id}:{which}"
-
-
-def _sealed(settings: Settings, user_id: uuid.UUID, tokens: oauth.Tokens) -> dict[str, Any]:
-    sealer = sealer_for(settings)
-    return {
-        "access_token_sealed": sealer.seal(tokens.access_token, _context(user_id, "access")),
-        "refresh_token_sealed": sealer.seal(tokens.refresh_token, _context(user_id, "refresh")),
-        "access_expires_at": tokens.expires_at,
-        "scope": tokens.scope,
-    }
-
-
-def _store(settings: Settings, row: GoogleConnection, tokens: oauth.Tokens) -> None:
-    for field, value in _sealed(settings, row.user_id, tokens).items():
-        setattr(row, field, value)
-
-
 def status(settings: Settings, row: GoogleConnection | None) -> DriveStatus:
     if row is None:
         return DriveStatus(configured=configured(settings), connected=False)
@@ -232,72 +187,6 @@ async def connection_of(session: AsyncSession, user: User) -> GoogleConnection |
     return await repository.connection(session, user.id)
 
 
-def _usable(row: GoogleConnection | None) -> GoogleConnection:
-    if row is None:
-        raise DriveNotConnected
-    if row.revoked_at is not None:
-        raise DriveReconnectNeeded
-    return row
-
-
-def _open(settings: Settings, row: GoogleConnection, which: str) -> str:
-    sealed = row.access_token_sealed if which == "access" else row.refresh_token_sealed
-    try:
-        return sealer_for(settings).open(sealed, _context(row.user_id, which))
-    except SealError:
-        # The server's key is wrong, not the grant: once ENCRYPTION_KEY is right again the
-        # connection works, so nothing is marked.
-        raise TokensUnreadable from None
-
-
-def _expiring(row: GoogleConnection) -> bool:
-    return row.access_expires_at - REFRESH_MARGIN <= utcnow()
-
-
-async def access_token(
-    google: GoogleContext, user_id: uuid.UUID, *, expired: str | None = None
-) -> str:
-    """A live access token, refreshed first when it is about to expire (or when Drive said
-    `expired` one was no good). A transaction of its own, ended before any Drive call: the
-    row is locked only while a refresh is fetched and stored, never while Drive works. A
-    refusal marks the connection for a new consent."""
-    async with google.sessions() as session:
-        row = _usable(await repository.connection(session, user_id))
-        if expired is None and not _expiring(row):
-            return _open(google.settings, row, "access")
-        # One refresh at a time per user: whoever waited here uses the one just stored.
-        row = _usable(await repository.connection(session, user_id, for_update=True))
-        if not _expiring(row):
-            current = _open(google.settings, row, "access")
-            if current != expired:
-                return current
-        refresh_token = _open(google.settings, row, "refresh")
-        try:
-            tokens = await oauth.refresh(google.settings, google.client, refresh_token)
-        except GoogleAuthRevoked:
-            row.revoked_at = utcnow()
-            await session.commit()
-            raise DriveReconnectNeeded from None
-        _store(google.settings, row, tokens)
-        await session.commit()
-        return tokens.access_token
-
-
-async def with_drive(
-    google: GoogleContext,
-    user_id: uuid.UUID,
-    call: Callable[[DriveClient], Awaitable[T]],
-) -> T:
-    """Run a Drive call; on a 401 refresh the tokens once and run it again. The caller
-    holds no transaction meanwhile (see `GoogleContext`)."""
-    token = await access_token(google, user_id)
-    try:
-        return await call(google.drive(token))
-    except GoogleTokenExpired:
-        token = await access_token(google, user_id, expired=token)
-        return await call(google.drive(token))
-
-
 async def disconnect(session: AsyncSession, google: GoogleContext, user: User) -> None:
     """Revoke at Google first: if Google cannot be reached, or this server cannot read the
     tokens to revoke them (wrong ENCRYPTION_KEY), the error says so and the connection
@@ -305,7 +194,7 @@ async def disconnect(session: AsyncSession, google: GoogleContext, user: User) -
     row = await repository.connection(session, user.id)
     if row is None:
         return
-    token = _open(google.settings, row, "refresh")
+    token = open_token(google.settings, row, "refresh")
     account, connected_at = row.account_email, row.connected_at
     await _release(session)
     await oauth.revoke(google.settings, google.client, token)
@@ -335,7 +224,7 @@ async def choose_folder(
     """The default folder for this user's syncs (checked to be a folder they can reach)."""
     await _release(session)
     found = await _folder(google, user, folder_id)
-    row = _usable(await repository.connection(session, user.id, for_update=True))
+    row = usable(await repository.connection(session, user.id, for_update=True))
     row.folder_id, row.folder_name = found.id, found.name
     await session.flush()
     return row
@@ -375,7 +264,7 @@ async def request_sync(
         raise ExportNotFound
     if export.status is not ExportStatus.SUCCEEDED:
         raise ExportNotReady
-    row = _usable(await repository.connection(session, access.user.id))
+    row = usable(await repository.connection(session, access.user.id))
     folder_id, folder_name = body.folder_id or row.folder_id, row.folder_name or ""
     if folder_id is None:
         raise NoFolderChosen
@@ -433,23 +322,3 @@ async def on_event(session: AsyncSession, event: WorkflowEvent) -> None:
     await repository.follow_export(
         session, event.course_id, event.payload["format"], export_id, utcnow()
     )
-
-
-async def reseal(session: AsyncSession, settings: Settings) -> tuple[int, int]:
-    """Seal every Google token again with the current ENCRYPTION_KEY; returns (resealed,
-    unreadable). Unreadable ones are left untouched (ENCRYPTION_KEY_PREVIOUS may be wrong)."""
-    sealer, done, unreadable = sealer_for(settings), 0, 0
-    for row in await repository.all_connections(session):
-        try:
-            for field, which in (
-                ("access_token_sealed", "access"),
-                ("refresh_token_sealed", "refresh"),
-            ):
-                sealed, context = getattr(row, field), _context(row.user_id, which)
-                if not sealer.is_current(sealed):
-                    setattr(row, field, sealer.seal(sealer.open(sealed, context), context))
-                    done += 1
-        except SealError:
-            unreadable += 1  # left as it is: the right previous key may still be set
-    await session.flush()
-    return done, unreadable
