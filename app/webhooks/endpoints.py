@@ -12,7 +12,7 @@ from app.core.concurrency import IfMatch, etag, expected_version
 from app.core.db import SessionDep
 from app.core.dependencies import SettingsDep
 from app.core.pagination import Page, PageDep
-from app.webhooks import service
+from app.webhooks import log, service
 from app.webhooks.dependencies import ScopeDependency, course_scope, organisation_scope
 from app.webhooks.models import DeliveryStatus
 from app.webhooks.schemas import (
@@ -126,7 +126,7 @@ def build_router(prefix: str, scope_dependency: ScopeDependency) -> APIRouter:
         delivery_status: Annotated[DeliveryStatus | None, Query(alias="status")] = None,
     ) -> Page[DeliveryRead]:
         """The delivery log, newest first."""
-        return await service.list_deliveries(session, scope, endpoint_id, delivery_status, page)
+        return await log.list_deliveries(session, scope, endpoint_id, delivery_status, page)
 
     @router.get("/{endpoint_id}/deliveries/{delivery_id}")
     async def get_delivery(
@@ -136,7 +136,7 @@ def build_router(prefix: str, scope_dependency: ScopeDependency) -> APIRouter:
         session: SessionDep,
     ) -> DeliveryDetail:
         """One message with its body and every attempt."""
-        return await service.get_delivery(session, scope, endpoint_id, delivery_id)
+        return await log.get_delivery(session, scope, endpoint_id, delivery_id)
 
     @router.post(
         "/{endpoint_id}/deliveries/{delivery_id}/redeliver", status_code=status.HTTP_202_ACCEPTED
@@ -148,7 +148,7 @@ def build_router(prefix: str, scope_dependency: ScopeDependency) -> APIRouter:
         session: SessionDep,
     ) -> DeliveryRead:
         """Queues the same message (same webhook-id) again, behind the endpoint's queue."""
-        again = await service.redeliver(session, scope, endpoint_id, delivery_id)
+        again = await log.redeliver(session, scope, endpoint_id, delivery_id)
         return DeliveryRead.model_validate(again)
 
     return router

@@ -16,7 +16,6 @@ from app.audit import service as audit
 from app.config import Settings
 from app.core.concurrency import check_version
 from app.core.db import utcnow
-from app.core.pagination import Page, PageParams
 from app.core.sealing import SealError, sealer_for
 from app.courses.models import Course
 from app.notifications import service as notifications
@@ -25,16 +24,12 @@ from app.realtime.models import WorkflowEvent
 from app.users.models import User
 from app.webhooks import delivery, destinations, repository, signing
 from app.webhooks.errors import (
-    DeliveryNotFound,
     EndpointNotFound,
     InvalidDestination,
     SecretUnreadable,
 )
-from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.webhooks.schemas import (
-    AttemptRead,
-    DeliveryDetail,
-    DeliveryRead,
     EndpointCreate,
     EndpointRead,
     EndpointSecret,
@@ -302,80 +297,6 @@ async def rotate_secret(
     return EndpointSecret(
         secret=secret, previous_secret_valid_until=endpoint.previous_secret_expires_at
     )
-
-
-# --- the delivery log ---------------------------------------------------------------
-
-
-async def list_deliveries(
-    session: AsyncSession,
-    scope: Scope,
-    endpoint_id: uuid.UUID,
-    status: DeliveryStatus | None,
-    page: PageParams,
-) -> Page[DeliveryRead]:
-    endpoint = await get_endpoint(session, scope, endpoint_id)
-    rows, total = await repository.list_deliveries(session, endpoint.id, status, page)
-    last = await repository.last_attempts(session, [d.id for d in rows])
-    items = []
-    for row in rows:
-        item = _delivery_read(row)
-        attempt = last.get(row.id)
-        item.last_attempt = AttemptRead.model_validate(attempt) if attempt else None
-        items.append(item)
-    return Page(items=items, page=page.page, page_size=page.page_size, total=total)
-
-
-def _delivery_read(row: WebhookDelivery) -> DeliveryRead:
-    result = DeliveryRead.model_validate(row)
-    if row.status is not DeliveryStatus.PENDING:
-        result.next_attempt_at = None
-    return result
-
-
-async def get_delivery(
-    session: AsyncSession, scope: Scope, endpoint_id: uuid.UUID, delivery_id: uuid.UUID
-) -> DeliveryDetail:
-    endpoint = await get_endpoint(session, scope, endpoint_id)
-    row = await repository.get_delivery(session, endpoint.id, delivery_id)
-    if row is None:
-        raise DeliveryNotFound
-    log = [AttemptRead.model_validate(a) for a in await repository.attempts(session, row.id)]
-    summary = _delivery_read(row).model_dump()
-    return DeliveryDetail(
-        **summary | {"last_attempt": log[-1] if log else None},
-        payload=row.payload,
-        attempt_log=log,
-    )
-
-
-async def redeliver(
-    session: AsyncSession, scope: Scope, endpoint_id: uuid.UUID, delivery_id: uuid.UUID
-) -> WebhookDelivery:
-    """The same message (same webhook-id, so receivers can drop a duplicate) queued again
-    at the end of the endpoint's queue."""
-    endpoint = await get_endpoint(session, scope, endpoint_id)
-    original = await repository.get_delivery(session, endpoint.id, delivery_id)
-    if original is None:
-        raise DeliveryNotFound
-    again = WebhookDelivery(
-        endpoint_id=endpoint.id,
-        message_id=original.message_id,
-        event=original.event,
-        payload=original.payload,
-        redelivery_of=original.id,
-    )
-    session.add(again)
-    await session.flush()
-    await audit.record(
-        session,
-        actor_id=scope.actor.id,
-        action="webhook.redelivered",
-        entity_type="webhook_delivery",
-        entity_id=original.id,
-        after={"redelivery": str(again.id)},
-    )
-    return again
 
 
 async def send_test(
