@@ -33,7 +33,7 @@ line-height:1.5}}button{{font:inherit;padding:.5rem 1rem}}</style></head>
 
 
 def _what(scope: str) -> str:
-    if scope == service.ALL:
+    if scope == unsubscribe.ALL:
         return "all optional Courzly mail"
     return f"mail about “{NotificationKind(scope).label.lower()}”"
 

@@ -23,7 +23,6 @@ from app.realtime.models import WorkflowEvent
 from app.users.models import User
 from app.workflow.models import WorkflowRun
 
-ALL = unsubscribe.ALL
 # Context values that are times: kept as ISO text in the outbox, datetimes again to render.
 TIME_KEYS = frozenset({"occurred_at", "locked_until"})
 
@@ -143,7 +142,7 @@ _BY_EVENT = {
 
 async def preferences(session: AsyncSession, user: User) -> dict[NotificationKind, bool]:
     stored = await repository.preferences(session, user.id)
-    everything_off = stored.get(ALL) is False
+    everything_off = stored.get(unsubscribe.ALL) is False
     return {
         kind: True if kind.critical else (not everything_off and stored.get(kind.value, True))
         for kind in NotificationKind
@@ -159,7 +158,7 @@ async def set_preferences(
             await repository.set_preference(session, user.id, kind.value, enabled, now)
     if any(choices.values()):
         # Turning any kind on again undoes an earlier "unsubscribe from everything".
-        await repository.set_preference(session, user.id, ALL, True, now)
+        await repository.set_preference(session, user.id, unsubscribe.ALL, True, now)
     await session.flush()
     return await preferences(session, user)
 
