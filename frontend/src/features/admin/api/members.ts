@@ -2,8 +2,9 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 
 import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
-import { ApiError, unwrap } from "../../../api/errors";
+import { unwrap } from "../../../api/errors";
 import type { components } from "../../../api/schema";
+import { expectNoContent } from "../../../lib/noContent";
 import type { Role } from "../../auth/permissions";
 import { courseQueryOptions } from "../../courses/api/courses";
 
@@ -35,10 +36,7 @@ export async function removeMember(client: ApiClient, courseId: string, userId: 
   const result = await client.DELETE("/api/v1/courses/{course_id}/members/{user_id}", {
     params: { path: { course_id: courseId, user_id: userId } },
   });
-  if (!result.response.ok) unwrap(result);
-  else if (result.response.status !== 204 && result.response.status !== 200) {
-    throw new ApiError(result.response.status, "http_error", `Unexpected answer (HTTP ${result.response.status}).`);
-  }
+  expectNoContent(result);
 }
 
 // Query options

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
 
 import { errorMessage, isApiError } from "../../../api/errors";
@@ -8,10 +8,7 @@ import { canManageMembers, canManageUsers, type Role } from "../../auth/permissi
 import { isRole, ROLE_LABELS, ROLES } from "../permissions";
 import { describeMemberError } from "../messages";
 import { AddMemberForm } from "./AddMemberForm";
-import { dangerButtonClass, NoticeArea, selectClass, type Notice } from "./ui";
-
-const buttonClass =
-  "rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 disabled:opacity-50";
+import { ConfirmAction, NoticeArea, plainButtonClass, selectClass, type Notice } from "./ui";
 
 function MemberRow({
   member,
@@ -26,17 +23,7 @@ function MemberRow({
   onRole: (role: Role) => void;
   onRemove: () => void;
 }) {
-  const [confirming, setConfirming] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const removeRef = useRef<HTMLButtonElement>(null);
-  const wasConfirming = useRef(false);
   const name = member.display_name;
-
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-    else if (wasConfirming.current) removeRef.current?.focus();
-    wasConfirming.current = confirming;
-  }, [confirming]);
 
   return (
     <tr>
@@ -67,30 +54,15 @@ function MemberRow({
       </td>
       {manage && (
         <td className="px-4 py-2">
-          {confirming ? (
-            <div role="group" aria-label={`Confirm removing ${name}`} className="flex flex-wrap items-center gap-2">
-              <span>Remove {name} from this course?</span>
-              <button
-                ref={confirmRef}
-                type="button"
-                disabled={busy}
-                className={dangerButtonClass}
-                onClick={() => {
-                  setConfirming(false);
-                  onRemove();
-                }}
-              >
-                Yes, remove {name}
-              </button>
-              <button type="button" className={buttonClass} onClick={() => setConfirming(false)}>
-                Keep {name}
-              </button>
-            </div>
-          ) : (
-            <button ref={removeRef} type="button" disabled={busy} className={dangerButtonClass} onClick={() => setConfirming(true)}>
-              Remove {name} from members
-            </button>
-          )}
+          <ConfirmAction
+            label={`Remove ${name} from members`}
+            busy={busy}
+            groupLabel={`Confirm removing ${name}`}
+            question={`Remove ${name} from this course?`}
+            confirmLabel={`Yes, remove ${name}`}
+            cancelLabel={`Keep ${name}`}
+            onConfirm={onRemove}
+          />
         </td>
       )}
     </tr>
@@ -156,7 +128,7 @@ export default function MembersPage() {
           ) : (
             <>
               <p>Could not load the members: {errorMessage(members.error)}</p>
-              <button type="button" onClick={() => void members.refetch()} className={`mt-2 ${buttonClass}`}>
+              <button type="button" onClick={() => void members.refetch()} className={`mt-2 ${plainButtonClass}`}>
                 Try again
               </button>
             </>

@@ -1,16 +1,17 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
 import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
-import { ApiError, unwrap } from "../../../api/errors";
+import { unwrap } from "../../../api/errors";
 import type { components } from "../../../api/schema";
+import { expectNoContent } from "../../../lib/noContent";
+import { isConnectionProblem } from "../messages";
 
 export type DriveStatus = components["schemas"]["DriveStatus"];
 export type ConnectStarted = components["schemas"]["ConnectStarted"];
 
+/** The signed-in user's Drive: connection and folders. */
 export const driveKeys = {
-  /** The signed-in user's Drive: connection and folders. */
-  all: ["integrations", "drive"] as const,
   status: ["integrations", "drive", "status"] as const,
   folders: ["integrations", "drive", "folders"] as const,
   folderList: (name: string) => ["integrations", "drive", "folders", name] as const,
@@ -30,10 +31,15 @@ export async function startDriveConnect(client: ApiClient): Promise<ConnectStart
 /** Revokes Courzly's access at Google, then forgets it: 204. 503 google_unavailable leaves it connected. */
 export async function disconnectDrive(client: ApiClient): Promise<void> {
   const result = await client.DELETE("/api/v1/integrations/drive");
-  if (!result.response.ok) unwrap(result);
-  else if (result.response.status !== 204 && result.response.status !== 200) {
-    throw new ApiError(result.response.status, "http_error", `Unexpected answer (HTTP ${result.response.status}).`);
-  }
+  expectNoContent(result);
+}
+
+/**
+ * After a refusal saying there is no usable connection (the server may have just marked it):
+ * the status on screen is out of date, so fetch it again and show that state.
+ */
+export function refreshStatusOnConnectionProblem(queryClient: QueryClient, error: unknown): void {
+  if (isConnectionProblem(error)) void queryClient.invalidateQueries({ queryKey: driveKeys.status });
 }
 
 // Query options

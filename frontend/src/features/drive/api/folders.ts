@@ -11,8 +11,7 @@ import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
 import { unwrap } from "../../../api/errors";
 import type { components } from "../../../api/schema";
-import { isConnectionProblem } from "../messages";
-import { driveKeys, type DriveStatus } from "./connection";
+import { driveKeys, refreshStatusOnConnectionProblem, type DriveStatus } from "./connection";
 
 export type DriveFolder = components["schemas"]["FolderRead"];
 export type FolderPage = components["schemas"]["FolderPage"];
@@ -63,10 +62,7 @@ export function useDriveFolders(name: string) {
   const queryClient = useQueryClient();
   const query = useInfiniteQuery(foldersQueryOptions(client, name));
   const { error } = query;
-  useEffect(() => {
-    // The server found no usable connection (and may have just marked it): show that state.
-    if (isConnectionProblem(error)) void queryClient.invalidateQueries({ queryKey: driveKeys.status });
-  }, [error, queryClient]);
+  useEffect(() => refreshStatusOnConnectionProblem(queryClient, error), [error, queryClient]);
   return query;
 }
 
@@ -78,6 +74,7 @@ export function useCreateFolder() {
   return useMutation({
     mutationFn: (name: string) => createFolder(client, name),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: driveKeys.folders }),
+    onError: (error) => refreshStatusOnConnectionProblem(queryClient, error),
   });
 }
 
@@ -87,5 +84,6 @@ export function useChooseFolder() {
   return useMutation({
     mutationFn: (folder: DriveFolder) => chooseFolder(client, folder.id),
     onSuccess: (status) => queryClient.setQueryData(driveKeys.status, status),
+    onError: (error) => refreshStatusOnConnectionProblem(queryClient, error),
   });
 }

@@ -2,9 +2,11 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 
 import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
-import { ApiError, unwrap } from "../../../api/errors";
+import { unwrap } from "../../../api/errors";
 import type { components } from "../../../api/schema";
+import { expectNoContent } from "../../../lib/noContent";
 import { isSyncInProgress } from "../labels";
+import { refreshStatusOnConnectionProblem } from "./connection";
 
 export type DriveSync = components["schemas"]["DriveSyncRead"];
 export type DriveSyncStatus = components["schemas"]["SyncStatus"];
@@ -46,10 +48,7 @@ export async function stopDriveSync(client: ApiClient, courseId: string, syncId:
   const result = await client.DELETE("/api/v1/courses/{course_id}/drive-syncs/{sync_id}", {
     params: { path: { course_id: courseId, sync_id: syncId } },
   });
-  if (!result.response.ok) unwrap(result);
-  else if (result.response.status !== 204 && result.response.status !== 200) {
-    throw new ApiError(result.response.status, "http_error", `Unexpected answer (HTTP ${result.response.status}).`);
-  }
+  expectNoContent(result);
 }
 
 // Query options
@@ -88,6 +87,7 @@ export function useSyncToDrive(courseId: string) {
       ]);
       await queryClient.invalidateQueries({ queryKey: driveSyncKeys.list(courseId) });
     },
+    onError: (error) => refreshStatusOnConnectionProblem(queryClient, error),
   });
 }
 

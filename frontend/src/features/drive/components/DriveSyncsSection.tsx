@@ -4,16 +4,16 @@ import { Link } from "react-router-dom";
 
 import { LoadFailed } from "../../../components/LoadFailed";
 import { useCourseEvents } from "../../../live/context";
+import type { Notice } from "../../admin/components/ui";
 import type { ExportRead } from "../../exports/api/exports";
 import { formatLabel } from "../../exports/formats";
 import { useDriveStatus, type DriveStatus } from "../api/connection";
 import { driveSyncKeys, useDriveSyncs, useStopDriveSync, type DriveSync } from "../api/syncs";
 import { isSyncInProgress } from "../labels";
 import { describeDriveError } from "../messages";
+import { DriveNotice } from "./DriveNotice";
 import { DriveSyncList } from "./DriveSyncList";
 import { SETTINGS_PATH, SyncToDriveForm } from "./SyncToDriveForm";
-
-type Notice = { kind: "status" | "error"; text: string } | null;
 
 interface DriveSyncsSectionProps {
   courseId: string;
@@ -79,16 +79,7 @@ export function DriveSyncsSection({ courseId, target, onTargetDone }: DriveSyncs
           onCancel={onTargetDone}
         />
       )}
-      {notice?.kind === "status" && (
-        <p role="status" className="rounded-md bg-green-50 p-3 text-sm text-green-800">
-          {notice.text}
-        </p>
-      )}
-      {notice?.kind === "error" && (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
-          {notice.text}
-        </p>
-      )}
+      <DriveNotice notice={notice} />
       {running > 0 && (
         <p role="status" className="text-sm text-slate-600">
           {running === 1 ? "1 file is" : `${running} files are`} on the way to Drive; this list updates by itself.

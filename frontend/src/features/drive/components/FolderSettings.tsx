@@ -1,20 +1,18 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 
 import { useDebouncedValue } from "../../../lib/useDebouncedValue";
-import { driveKeys, type DriveStatus } from "../api/connection";
+import type { Notice } from "../../admin/components/ui";
+import type { DriveStatus } from "../api/connection";
 import { useChooseFolder, useDriveFolders, type DriveFolder } from "../api/folders";
 import { LEAST_PRIVILEGE_NOTE } from "../labels";
-import { describeDriveError, isConnectionProblem } from "../messages";
+import { describeDriveError } from "../messages";
 import { CreateFolderForm } from "./CreateFolderForm";
+import { DriveNotice } from "./DriveNotice";
 import { FolderPicker } from "./FolderPicker";
-
-type Notice = { kind: "status" | "error"; text: string } | null;
 
 /** Where exports go by default: the chosen folder, and the folders to choose from or create. */
 export function FolderSettings({ status }: { status: DriveStatus }) {
   const headingId = useId();
-  const queryClient = useQueryClient();
   const [filter, setFilter] = useState("");
   const name = useDebouncedValue(filter.trim(), 300);
   const folders = useDriveFolders(name);
@@ -23,11 +21,8 @@ export function FolderSettings({ status }: { status: DriveStatus }) {
   // The status has no link to the folder: it comes from the list, or from the folder just chosen.
   const [chosen, setChosen] = useState<DriveFolder | null>(null);
 
-  const onDriveError = (error: unknown, action: string) => {
+  const onDriveError = (error: unknown, action: string) =>
     setNotice({ kind: "error", text: describeDriveError(error, action) });
-    // The server has marked the connection (or found none): show that state.
-    if (isConnectionProblem(error)) void queryClient.invalidateQueries({ queryKey: driveKeys.status });
-  };
 
   const onChoose = (folder: DriveFolder) => {
     setNotice(null);
@@ -73,16 +68,7 @@ export function FolderSettings({ status }: { status: DriveStatus }) {
         </p>
       )}
 
-      {notice?.kind === "status" && (
-        <p role="status" className="rounded-md bg-green-50 p-3 text-sm text-green-800">
-          {notice.text}
-        </p>
-      )}
-      {notice?.kind === "error" && (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
-          {notice.text}
-        </p>
-      )}
+      <DriveNotice notice={notice} />
 
       <CreateFolderForm
         onCreated={(folder) =>

@@ -1,4 +1,3 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 
@@ -7,9 +6,9 @@ import { formatDateTime } from "../../../lib/format";
 import { buttonClass, primaryButtonClass } from "../../brief/components/Field";
 import type { ExportRead } from "../../exports/api/exports";
 import { formatLabel } from "../../exports/formats";
-import { driveKeys, type DriveStatus } from "../api/connection";
+import type { DriveStatus } from "../api/connection";
 import { useSyncToDrive, type DriveSync } from "../api/syncs";
-import { isConnectionProblem, isSettingsProblem } from "../messages";
+import { isSettingsProblem } from "../messages";
 
 export const SETTINGS_PATH = "/settings/integrations";
 
@@ -24,7 +23,6 @@ interface SyncToDriveFormProps {
 /** Sends one finished export to the default Drive folder, optionally keeping that file current. */
 export function SyncToDriveForm({ courseId, exp, status, onSynced, onCancel }: SyncToDriveFormProps) {
   const id = useId();
-  const queryClient = useQueryClient();
   const sync = useSyncToDrive(courseId);
   const [keepSynced, setKeepSynced] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -41,12 +39,7 @@ export function SyncToDriveForm({ courseId, exp, status, onSynced, onCancel }: S
     sync.mutate(
       // The folder named here is the one shown, even if the default changes meanwhile.
       { exportId: exp.id, body: { folder_id: folderId, keep_synced: keepSynced } },
-      {
-        onSuccess: onSynced,
-        onError: (error) => {
-          if (isConnectionProblem(error)) void queryClient.invalidateQueries({ queryKey: driveKeys.status });
-        },
-      },
+      { onSuccess: onSynced },
     );
   };
 

@@ -1,11 +1,11 @@
 import { useId, useState, type FormEvent } from "react";
 
 import { errorMessage } from "../../../api/errors";
+import { NoticeArea, type Notice } from "../../admin/components/ui";
 import { primaryButtonClass } from "../../brief/components/Field";
 import { useSavePreferences, type Preference } from "../api/preferences";
 
 type Choices = Record<string, boolean>;
-type Outcome = { kind: "saved" | "error"; text: string } | null;
 
 function choicesOf(preferences: readonly Preference[]): Choices {
   return Object.fromEntries(preferences.map((p) => [p.kind, p.enabled]));
@@ -19,7 +19,7 @@ export function PreferencesForm({ preferences }: { preferences: readonly Prefere
   const base = useId();
   const criticalNoteId = `${base}-critical`;
   const [choices, setChoices] = useState<Choices>(() => choicesOf(preferences));
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [outcome, setOutcome] = useState<Notice>(null);
   const save = useSavePreferences();
 
   const optional = preferences.filter((p) => !p.critical);
@@ -37,7 +37,7 @@ export function PreferencesForm({ preferences }: { preferences: readonly Prefere
       {
         onSuccess: (saved) => {
           setChoices(choicesOf(saved));
-          setOutcome({ kind: "saved", text: "Your notification settings are saved." });
+          setOutcome({ kind: "status", text: "Your notification settings are saved." });
         },
         onError: (error) => setOutcome({ kind: "error", text: `Could not save your settings: ${errorMessage(error)}` }),
       },
@@ -100,12 +100,7 @@ export function PreferencesForm({ preferences }: { preferences: readonly Prefere
         </button>
         {changed && !save.isPending && <p className="text-sm text-slate-600">You have unsaved changes.</p>}
       </div>
-      <div role="status" aria-live="polite" className="empty:hidden rounded-md bg-green-50 p-3 text-green-800">
-        {outcome?.kind === "saved" ? outcome.text : ""}
-      </div>
-      <div role="alert" aria-live="assertive" className="empty:hidden rounded-md bg-red-50 p-3 text-red-800">
-        {outcome?.kind === "error" ? outcome.text : ""}
-      </div>
+      <NoticeArea notice={outcome} />
     </form>
   );
 }

@@ -2,8 +2,9 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 
 import type { ApiClient } from "../../../api/client";
 import { useApi } from "../../../api/context";
-import { ApiError, unwrap } from "../../../api/errors";
+import { unwrap } from "../../../api/errors";
 import type { components } from "../../../api/schema";
+import { expectNoContent } from "../../../lib/noContent";
 import { scopeKey, type WebhookScope } from "../scope";
 
 export type Endpoint = components["schemas"]["EndpointRead"];
@@ -68,10 +69,7 @@ export async function deleteEndpoint(client: ApiClient, scope: WebhookScope, end
       : await client.DELETE("/api/v1/courses/{course_id}/webhooks/{endpoint_id}", {
           params: { path: { course_id: scope.courseId, endpoint_id: endpointId } },
         });
-  if (!result.response.ok) unwrap(result);
-  else if (result.response.status !== 204 && result.response.status !== 200) {
-    throw new ApiError(result.response.status, "http_error", `Unexpected answer (HTTP ${result.response.status}).`);
-  }
+  expectNoContent(result);
 }
 
 /** Sends a signed `webhook.test` message now, outside the queue, and reports the answer. */
@@ -97,9 +95,9 @@ export function endpointsQueryOptions(client: ApiClient, scope: WebhookScope) {
 
 // Hooks
 
-export function useEndpoints(scope: WebhookScope, enabled = true) {
+export function useEndpoints(scope: WebhookScope) {
   const { client } = useApi();
-  return useQuery({ ...endpointsQueryOptions(client, scope), enabled });
+  return useQuery(endpointsQueryOptions(client, scope));
 }
 
 export function useCreateEndpoint(scope: WebhookScope) {

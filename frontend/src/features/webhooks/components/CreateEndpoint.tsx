@@ -1,8 +1,8 @@
-import { useId, useRef, useState } from "react";
+import { useId, useRef } from "react";
 
 import { buttonClass } from "../../brief/components/Field";
 import type { Notice } from "../../admin/components/ui";
-import { useCreateEndpoint, type EndpointCreated } from "../api/endpoints";
+import { useCreateEndpoint } from "../api/endpoints";
 import type { WebhookScope } from "../scope";
 import { EMPTY_ENDPOINT, inListOrder } from "../validation";
 import { EndpointForm } from "./EndpointForm";
@@ -15,11 +15,12 @@ import { SecretBox } from "./SecretBox";
 export function CreateEndpoint({ scope, onNotice }: { scope: WebhookScope; onNotice: (notice: Notice) => void }) {
   const headingId = useId();
   const create = useCreateEndpoint(scope);
-  const [created, setCreated] = useState<EndpointCreated | null>(null);
+  // The answer, with the secret, until the user says it is stored (reset() forgets it).
+  const created = create.data;
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const done = () => {
-    setCreated(null);
+    create.reset();
     headingRef.current?.focus();
   };
 
@@ -28,7 +29,7 @@ export function CreateEndpoint({ scope, onNotice }: { scope: WebhookScope; onNot
       <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-lg font-semibold focus:outline-none">
         Add an endpoint
       </h2>
-      {created !== null ? (
+      {created !== undefined ? (
         <div className="space-y-3">
           <SecretBox label={`Signing secret of ${created.url}`} secret={created.secret} focusOnShow>
             <p>
@@ -51,7 +52,6 @@ export function CreateEndpoint({ scope, onNotice }: { scope: WebhookScope; onNot
           onSubmit={async (values) => {
             onNotice(null);
             const endpoint = await create.mutateAsync({ ...values, events: inListOrder(values.events) });
-            setCreated(endpoint);
             onNotice({ kind: "status", text: `Added ${endpoint.url}. Copy its signing secret now.` });
           }}
         />

@@ -1,13 +1,12 @@
 import { useEffect, useId, useRef, useState } from "react";
 
 import { buttonClass } from "../../brief/components/Field";
-import type { Notice } from "../../admin/components/ui";
+import { ConfirmAction, type Notice } from "../../admin/components/ui";
 import { useDeleteEndpoint, useUpdateEndpoint, type Endpoint, type EndpointChange } from "../api/endpoints";
 import { eventLabel } from "../labels";
 import { describeWebhookError } from "../messages";
 import type { WebhookScope } from "../scope";
 import { inListOrder, valuesOf, type EndpointValues } from "../validation";
-import { DeleteEndpoint } from "./DeleteEndpoint";
 import { DeliveryLog } from "./DeliveryLog";
 import { EndpointForm } from "./EndpointForm";
 import { EndpointStatus } from "./EndpointStatus";
@@ -114,7 +113,17 @@ export function EndpointCard({ scope, endpoint, onNotice }: EndpointCardProps) {
             {toggling ? "Turning off…" : "Turn off"}
           </button>
         )}
-        <DeleteEndpoint busy={remove.isPending} describedBy={headingId} onDelete={onDelete} />
+        <ConfirmAction
+          label="Delete"
+          busy={remove.isPending}
+          busyLabel="Deleting…"
+          describedBy={headingId}
+          groupLabel="Confirm deleting the endpoint"
+          question="Delete this endpoint? Its queued messages are dropped, and its log goes with it."
+          confirmLabel="Yes, delete it"
+          cancelLabel="Keep it"
+          onConfirm={onDelete}
+        />
       </div>
 
       {editing && (
